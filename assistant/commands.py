@@ -1,0 +1,220 @@
+"""The core sub-commands: ingest, sources, corpus check, ask and check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assistant.cli import Command
+from assistant.settings import Settings
+from guardrails.errors import CairnError
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.load()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise CairnError(
+            f"The settings are invalid: {exc}".replace("\n", " "),
+            "Correct the CAIRN_ environment variables or cairn.toml.",
+        ) from exc
+
+
+# ingest ---------------------------------------------------------------------------------------
+
+
+def _configure_ingest(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, help="files to add or update (default: all)")
+    parser.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    parser.add_argument("--eval", action="store_true", help="run the golden suite afterwards")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _run_ingest(args: argparse.Namespace) -> int:
+    from assistant.indexing import ingest
+
+    settings = _settings()
+    report = ingest(settings, args.paths or None, rebuild=args.rebuild)
+    if args.json:
+        print(json.dumps(report.__dict__, indent=1))
+    else:
+        print(report.summary())
+        for label, ids in (
+            ("added", report.added),
+            ("updated", report.updated),
+            ("removed", report.removed),
+        ):
+            if ids:
+                print(f"  {label}: {', '.join(ids)}")
+    if args.eval:
+        from assistant.cli import main
+
+        return main(["eval", "--compare-last"])
+    return 0
+
+
+# sources --------------------------------------------------------------------------------------
+
+
+def _configure_sources(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _run_sources(args: argparse.Namespace) -> int:
+    from ingest.store import IndexMissing, read_manifest
+
+    settings = _settings()
+    manifest = read_manifest(settings.index.index_dir)
+    if manifest is None:
+        raise IndexMissing("No index found.", "Run `cairn ingest` first.")
+    rows = [
+        {
+            **s.source.model_dump(
+                mode="json",
+                include={
+                    "id",
+                    "title",
+                    "kind",
+                    "year",
+                    "status",
+                    "last_reviewed",
+                    "superseded_by",
+                    "path",
+                },
+            ),
+            "chunks": len(s.chunk_ids),
+        }
+        for s in manifest.sources
+    ]
+    if args.json:
+        print(json.dumps({"version": manifest.version, "sources": rows}, indent=1))
+        return 0
+    print(
+        f"Corpus version {manifest.version}, {len(rows)} sources, "
+        f"evidence as of {manifest.evidence_as_of}"
+    )
+    for row in rows:
+        status = "" if row["status"] == "current" else f"  [superseded by {row['superseded_by']}]"
+        print(
+            f"  {row['id']:<42} {row['kind']:<10} {row['year']}  {row['chunks']:>3} chunks{status}"
+        )
+    return 0
+
+
+# corpus check ---------------------------------------------------------------------------------
+
+
+def _configure_corpus(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["check"], help="check: validate sources and rules")
+    parser.add_argument("--corpus", type=Path, help="corpus folder (default: settings)")
+
+
+def _run_corpus(args: argparse.Namespace) -> int:
+    from ingest.corpus_check import check_corpus
+
+    folder = args.corpus or _settings().corpus.corpus_dir
+    problems, summary = check_corpus(folder)
+    if problems:
+        print(f"cairn: the corpus at {folder} has {len(problems)} problem(s):", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(f"Corpus at {folder} is valid: {summary}.")
+    return 0
+
+
+# ask ------------------------------------------------------------------------------------------
+
+
+def _configure_ask(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question", help="a clinical question")
+    parser.add_argument("--json", action="store_true", help="print the Answer record as JSON")
+    parser.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a patient fact, e.g. ild_history=true (repeatable)",
+    )
+    parser.add_argument("--history", type=Path, help='JSON list of {"role", "content"} turns')
+
+
+def _run_ask(args: argparse.Namespace) -> int:
+    from assistant.render import print_answer
+    from assistant.session import open_cairn, read_history
+
+    cairn = open_cairn(_settings())
+    history = read_history(args.history) if args.history else []
+    overrides = _pairs(args.context)
+    answer = cairn.ask(args.question, history=history, overrides=overrides)
+    if args.json:
+        print(answer.model_dump_json(indent=1))
+    else:
+        print_answer(answer, sys.stdout)
+    return 0
+
+
+# check ----------------------------------------------------------------------------------------
+
+
+def _configure_check(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--question", required=True, help="the question the answer replies to")
+    parser.add_argument("--answer", required=True, type=Path, help="a file with the answer text")
+    parser.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a patient fact, e.g. months_since_adjuvant=4 (repeatable)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the Review as JSON")
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from assistant.render import print_review
+    from assistant.session import check_answer
+
+    if not args.answer.is_file():
+        raise CairnError(
+            f"The answer file {args.answer} does not exist.", "Give the path of a text file."
+        )
+    text = args.answer.read_text(encoding="utf-8")
+    verdict = check_answer(_settings(), args.question, text, _pairs(args.context))
+    if args.json:
+        print(verdict.model_dump_json(indent=1))
+    else:
+        print_review(verdict, sys.stdout)
+    return 0
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise CairnError(f"'{item}' is not K=V.", "Write patient facts like --context lvef=45.")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+COMMANDS = [
+    Command(
+        "ingest",
+        "index corpus/sources (default) or the given files",
+        _configure_ingest,
+        _run_ingest,
+    ),
+    Command(
+        "sources", "list indexed sources with version and status", _configure_sources, _run_sources
+    ),
+    Command(
+        "corpus",
+        "validate sources and rules (`cairn corpus check`)",
+        _configure_corpus,
+        _run_corpus,
+    ),
+    Command("ask", "answer a clinical question with citations", _configure_ask, _run_ask),
+    Command("check", "review any answer text against the rules", _configure_check, _run_check),
+]

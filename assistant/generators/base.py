@@ -1,0 +1,50 @@
+"""The generator protocol: every answer writer streams Markdown that cites numbered passages.
+
+for piece in generator.stream(request):
+    print(piece, end="")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.records import Evidence
+from guardrails.records import PatientContext, Recommendation
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """What a generator may use: the standalone question, the patient context, the evidence
+    (numbered from 1) and, where the pathway applies, its recommendation for this patient."""
+
+    question: str
+    context: PatientContext
+    evidence: list[Evidence]
+    recommendation: Recommendation | None = None
+    assumptions: list[str] = field(default_factory=list)
+
+    def numbered(self, n: int) -> Evidence | None:
+        return next((e for e in self.evidence if e.n == n), None)
+
+
+class Generator(Protocol):
+    name: str
+
+    def stream(self, request: GenerationRequest) -> Iterator[str]:
+        """Yield the answer in pieces; the joined pieces are the whole Markdown answer."""
+        ...
+
+
+class GeneratorFailed(Exception):
+    """A generator could not answer (server down, timeout, model missing). `reason` is a plain
+    sentence for the user; the pipeline falls back to the extractive answer."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def generate(generator: Generator, request: GenerationRequest) -> str:
+    return "".join(generator.stream(request))

@@ -1,0 +1,51 @@
+"""Index the corpus from settings: the entry point shared by the CLI and the UI.
+
+report = ingest(Settings.load())           # sync corpus/sources
+report = ingest(settings, [Path("new.md")])  # add or update one file
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.progress import TerminalProgress
+from assistant.settings import Settings
+from guardrails.lexicon import Lexicon
+from ingest.chunking import ChunkingConfig
+from ingest.embedding import default_embedder
+from ingest.index import IndexLocation
+from ingest.pipeline import IngestJob, IngestReport, Progress, run_ingest
+
+
+def index_location(settings: Settings) -> IndexLocation:
+    return IndexLocation(
+        path=settings.index.index_dir / "chroma",
+        url=settings.index.chroma_url,
+        collection=settings.index.collection,
+    )
+
+
+def ingest(
+    settings: Settings,
+    paths: list[Path] | None = None,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    job = IngestJob(
+        corpus=settings.corpus.sources_dir,
+        root=settings.index.index_dir,
+        location=index_location(settings),
+        paths=paths,
+        rebuild=rebuild,
+        chunking=ChunkingConfig(
+            max_chars=settings.index.chunk_max_chars,
+            overlap_chars=settings.index.chunk_overlap_chars,
+        ),
+    )
+    lexicon = Lexicon.load(settings.corpus.rules_dir / "lexicon.yaml")
+    reporter = progress or TerminalProgress()
+    try:
+        return run_ingest(job, lexicon, default_embedder(), reporter)
+    finally:
+        if isinstance(reporter, TerminalProgress):
+            reporter.close()

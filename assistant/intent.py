@@ -1,0 +1,199 @@
+"""What kind of question this is, and what role each evidence sentence plays.
+
+These are cues of clinical language in general (dose, trial, toxicity), not of one disease, so a
+second corpus needs no change here.
+
+    intents("What dose of T-DXd after ILD grade 1?")  # -> [Intent.DOSE, Intent.SAFETY]
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    DOSE = "dose"
+    DIFFERENCE = "difference"
+    TRIAL = "trial"
+    SAFETY = "safety"
+    TREATMENT = "treatment"
+    GENERAL = "general"
+
+
+def _cue(words: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{words})", re.IGNORECASE)
+
+
+_INTENT_CUES: list[tuple[Intent, re.Pattern[str]]] = [
+    (
+        Intent.DOSE,
+        _cue(
+            r"doses?\b|dosing|dosage|how much|mg\b|mg/|loading|maintenance dose|"
+            r"dose reduc|reduce the dose|schedule|infusion time|how (?:is it|are they) given|"
+            r"how often|frequency|titrat"
+        ),
+    ),
+    (
+        Intent.DIFFERENCE,
+        _cue(
+            r"differ|disagree|conflict|versus esmo|vs\.? esmo|asco vs|esmo vs|"
+            r"which guideline|why do (?:the )?guidelines|threshold"
+        ),
+    ),
+    (
+        Intent.TRIAL,
+        _cue(
+            r"trial|study|studies|results?\b|pfs\b|os\b|hazard|hr\b|efficacy|"
+            r"survival|response rate|orr\b|data\b|evidence|phase [123]|median|benefit"
+        ),
+    ),
+    (
+        Intent.SAFETY,
+        _cue(
+            r"toxicit|side effect|adverse|monitor|warning|contraindicat|safety|"
+            r"risk|pneumonitis|ild\b|interstitial|cardiac|cardio|lvef|ejection|heart|"
+            r"hold\b|interrupt|discontinu|pregnan|diarrh|hepat|liver|platelet|"
+            r"interaction|avoid|steroid|grade [1-4]"
+        ),
+    ),
+    (
+        Intent.TREATMENT,
+        _cue(
+            r"treat|therap|first[- ]line|second[- ]line|third[- ]line|later[- ]line|"
+            r"1st|2nd|3rd|line\b|option|recommend|regimen|next\b|give\b|standard|"
+            r"preferred|approach|manage|choice|start|after progress|relapse|recurr|"
+            r"sequenc|maintenance|continue|stop"
+        ),
+    ),
+]
+
+
+def intents(question: str) -> list[Intent]:
+    """The intents a question expresses, most specific first; GENERAL when none matches."""
+    found = [intent for intent, pattern in _INTENT_CUES if pattern.search(question)]
+    # A treatment question that names an outcome ("does T-DXd improve survival") is about trials
+    # only when it names no line, option or recommendation.
+    return found or [Intent.GENERAL]
+
+
+class Role(StrEnum):
+    RECOMMENDATION = "recommendation"
+    DOSE = "dose"
+    REDUCTION = "reduction"
+    DURATION = "duration"
+    ALTERNATIVE = "alternative"
+    ACTION = "action"
+    MONITORING = "monitoring"
+    CAUTION = "caution"
+    RESULT = "result"
+    DESIGN = "design"
+    OTHER = "other"
+
+
+_DOSE_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:mg(?:/kg|/m2|/m²)?|units|mL)\b", re.IGNORECASE)
+_ROLE_CUES: dict[Role, re.Pattern[str]] = {
+    Role.REDUCTION: _cue(
+        r"reduc|dose level|lower(?:ed)? (?:the )?dose|re-escalat|if .{0,30}not tolerated"
+    ),
+    Role.ACTION: _cue(
+        r"interrupt|withh[oe]ld|\bhold|discontinu|stop\b|stopped|resume|steroid|"
+        r"prednisolone|corticosteroid|permanently|manage"
+    ),
+    Role.MONITORING: _cue(
+        r"monitor|assess|baseline|every \d+ (?:weeks|months)|before (?:each|every)|"
+        r"test(?:ing)?\b|check|measure|scan|mri"
+    ),
+    Role.CAUTION: _cue(
+        r"caution|risk|warning|boxed|contraindicat|avoid|toxicit|adverse|"
+        r"occurred in|incidence|fatal|embryo|cardiac|pneumonitis|interstitial"
+    ),
+    Role.RECOMMENDATION: _cue(
+        r"recommend|preferred|standard|should|is offered|first[- ]line|"
+        r"second[- ]line|third[- ]line|guideline|approved|indicated|"
+        r"regimen of choice|may be offered"
+    ),
+    Role.DURATION: _cue(
+        r"until (?:disease )?progression|continue|continued|maintenance|"
+        r"\d+\s*(?:-|to)\s*\d+ months|cycles|duration|best response"
+    ),
+    Role.ALTERNATIVE: _cue(
+        r"alternative|option|instead|may (?:also )?(?:be|receive)|can be|"
+        r"if .{0,40}(?:contraindicated|unavailable|not)|other"
+    ),
+    Role.RESULT: _cue(
+        r"\bhr\b|hazard|median|progression-free|overall survival|response rate|"
+        r"\bpfs\b|\bos\b|\borr\b|months? (?:with|vs)|\d+(?:\.\d+)?%"
+    ),
+    Role.DESIGN: _cue(
+        r"randomi|enrolled|assigned|phase \d|single[- ]arm|open-label|patients with|"
+        r"eligib|entry|primary endpoint"
+    ),
+}
+
+
+def roles(sentence: str) -> set[Role]:
+    found = {role for role, pattern in _ROLE_CUES.items() if pattern.search(sentence)}
+    if _DOSE_AMOUNT.search(sentence):
+        found.add(Role.DOSE)
+    return found or {Role.OTHER}
+
+
+# Headings per intent: (heading, roles that belong there), in display order.
+LAYOUTS: dict[Intent, list[tuple[str, tuple[Role, ...]]]] = {
+    Intent.TREATMENT: [
+        ("Recommended", (Role.RECOMMENDATION,)),
+        ("Dose and schedule", (Role.DOSE, Role.REDUCTION)),
+        ("Duration", (Role.DURATION,)),
+        ("Alternatives", (Role.ALTERNATIVE,)),
+        ("Cautions", (Role.CAUTION, Role.ACTION, Role.MONITORING)),
+        ("Evidence", (Role.RESULT, Role.DESIGN, Role.OTHER)),
+    ],
+    Intent.DOSE: [
+        ("Dose and schedule", (Role.DOSE, Role.DURATION)),
+        ("Dose reductions", (Role.REDUCTION,)),
+        ("Monitoring and cautions", (Role.ACTION, Role.MONITORING, Role.CAUTION)),
+        (
+            "Also relevant",
+            (Role.RECOMMENDATION, Role.ALTERNATIVE, Role.RESULT, Role.DESIGN, Role.OTHER),
+        ),
+    ],
+    Intent.TRIAL: [
+        ("Design", (Role.DESIGN,)),
+        ("Results", (Role.RESULT,)),
+        ("Safety", (Role.CAUTION,)),
+        ("Place in therapy", (Role.RECOMMENDATION, Role.ALTERNATIVE, Role.DURATION)),
+        ("Also relevant", (Role.DOSE, Role.REDUCTION, Role.ACTION, Role.MONITORING, Role.OTHER)),
+    ],
+    Intent.SAFETY: [
+        ("What to do", (Role.ACTION, Role.REDUCTION)),
+        ("Monitoring", (Role.MONITORING,)),
+        ("Risk", (Role.CAUTION, Role.RESULT)),
+        (
+            "Also relevant",
+            (
+                Role.RECOMMENDATION,
+                Role.DOSE,
+                Role.ALTERNATIVE,
+                Role.DURATION,
+                Role.DESIGN,
+                Role.OTHER,
+            ),
+        ),
+    ],
+    Intent.DIFFERENCE: [
+        ("Where the sources differ", (Role.RECOMMENDATION, Role.ALTERNATIVE)),
+        ("Why", (Role.DESIGN, Role.RESULT, Role.OTHER, Role.DURATION)),
+        ("Also relevant", (Role.DOSE, Role.REDUCTION, Role.ACTION, Role.MONITORING, Role.CAUTION)),
+    ],
+    Intent.GENERAL: [
+        ("Answer", tuple(Role)),
+    ],
+}
+
+
+def heading_for(intent: Intent, sentence_roles: set[Role]) -> str:
+    for heading, accepted in LAYOUTS[intent]:
+        if sentence_roles & set(accepted):
+            return heading
+    return LAYOUTS[intent][-1][0]

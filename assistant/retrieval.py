@@ -1,0 +1,249 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank.
+
+    retriever = HybridRetriever.from_settings(settings, lexicon)
+    result = retriever.retrieve("Enhertu dose", k=8, filters=Filters(kinds=("label",)))
+
+Queries are expanded through the lexicon (an abbreviation gains its generic name for the encoder;
+every name of a drug is one concept token for BM25). Superseded sources rank below current ones.
+The snapshot is re-read when `cairn ingest` commits a new version, without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from assistant.records import Evidence
+from assistant.settings import RetrievalSettings, Settings
+from guardrails.lexicon import Lexicon
+from ingest.embedding import Embedder, default_embedder
+from ingest.index import IndexLocation, VectorIndex, open_index
+from ingest.lexical import Tokenizer
+from ingest.records import SourceStatus
+from ingest.store import MANIFEST, Snapshot, load_snapshot
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters; empty means no filter."""
+
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    year_min: int | None = None
+    year_max: int | None = None
+    source_ids: tuple[str, ...] = ()
+
+    def where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.kinds:
+            clauses.append({"kind": {"$in": list(self.kinds)}})
+        if self.statuses:
+            clauses.append({"status": {"$in": list(self.statuses)}})
+        if self.year_min is not None:
+            clauses.append({"year": {"$gte": self.year_min}})
+        if self.year_max is not None:
+            clauses.append({"year": {"$lte": self.year_max}})
+        if self.source_ids:
+            clauses.append({"source_id": {"$in": list(self.source_ids)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def admits(self, kind: str, status: str, year: int, source_id: str) -> bool:
+        return (
+            (not self.kinds or kind in self.kinds)
+            and (not self.statuses or status in self.statuses)
+            and (self.year_min is None or year >= self.year_min)
+            and (self.year_max is None or year <= self.year_max)
+            and (not self.source_ids or source_id in self.source_ids)
+        )
+
+
+@dataclass
+class RetrievalResult:
+    evidence: list[Evidence]
+    best_similarity: float = 0.0
+    query_terms: list[str] = field(default_factory=list)
+    matched_terms: list[str] = field(default_factory=list)
+
+    @property
+    def term_coverage(self) -> float:
+        """Share of the query's terms that occur in the retrieved passages."""
+        return len(self.matched_terms) / len(self.query_terms) if self.query_terms else 0.0
+
+
+class Retriever(Protocol):
+    def retrieve(self, query: str, k: int, filters: Filters | None = None) -> RetrievalResult: ...
+
+    def passage_from(self, source_id: str, query: str) -> Evidence | None: ...
+
+    @property
+    def snapshot(self) -> Snapshot: ...
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        settings: RetrievalSettings,
+        lexicon: Lexicon,
+        embedder: Embedder,
+        index_root: Path,
+        location: IndexLocation,
+    ) -> None:
+        self.settings = settings
+        self.lexicon = lexicon
+        self.embedder = embedder
+        self.tokenizer = Tokenizer(lexicon)
+        self.index_root = index_root
+        self.location = location
+        self._index: VectorIndex | None = None
+        self._snapshot: Snapshot | None = None
+        self._manifest_stamp: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+        self._vectors: dict[str, np.ndarray] = {}
+        self._terms: dict[str, set[str]] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings, lexicon: Lexicon) -> HybridRetriever:
+        from assistant.indexing import index_location
+
+        location = index_location(settings)
+        return cls(
+            settings.retrieval, lexicon, default_embedder(), settings.index.index_dir, location
+        )
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The committed snapshot; re-read when the manifest changes on disk."""
+        path = self.index_root / MANIFEST
+        try:
+            info = path.stat()
+            stamp = (info.st_mtime_ns, info.st_size)
+        except FileNotFoundError:
+            stamp = None
+        with self._lock:
+            if self._snapshot is None or stamp != self._manifest_stamp:
+                self._snapshot = load_snapshot(self.index_root)
+                self._manifest_stamp = stamp
+            return self._snapshot
+
+    @property
+    def index(self) -> VectorIndex:
+        if self._index is None:
+            self._index = open_index(self.location)
+        return self._index
+
+    def expand(self, query: str) -> str:
+        """The query with the generic name after each abbreviation or brand, for the encoder."""
+        pieces, position = [], 0
+        for mention in self.lexicon.find(query):
+            generic = self.lexicon.label(mention.concept_id)
+            pieces.append(query[position : mention.end])
+            position = mention.end
+            if generic.lower() != mention.text.lower():
+                pieces.append(f" ({generic})")
+        pieces.append(query[position:])
+        return "".join(pieces)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector = self._vectors.get(text)
+        if vector is None:
+            vector = self.embedder.embed([text])[0]
+            if len(self._vectors) > 2048:
+                self._vectors.clear()
+            self._vectors[text] = vector
+        return vector
+
+    def retrieve(self, query: str, k: int, filters: Filters | None = None) -> RetrievalResult:
+        snapshot = self.snapshot
+        filters = filters or Filters()
+        candidates = max(self.settings.candidates, k)
+        dense = self._dense(snapshot, query, candidates, filters)
+        tokens = self.tokenizer(query)
+        lexical = self._lexical(snapshot, tokens, candidates, filters)
+        fused = self._fuse(snapshot, dense, lexical)
+        top = fused[:k]
+        evidence = [
+            Evidence(
+                chunk=snapshot.chunks[row],
+                source=snapshot.sources[snapshot.chunks[row].source_id],
+                score=score,
+                dense=dense.get(row),
+                lexical=lexical.get(row),
+            )
+            for row, score in top
+        ]
+        terms = sorted(set(tokens))
+        seen = {t for row, _ in top for t in self._row_terms(snapshot, row)}
+        return RetrievalResult(
+            evidence=evidence,
+            best_similarity=max(dense.values(), default=0.0),
+            query_terms=terms,
+            matched_terms=[t for t in terms if t in seen],
+        )
+
+    def passage_from(self, source_id: str, query: str) -> Evidence | None:
+        """The passage of one source that best matches `query` (for rule-backed statements)."""
+        result = self.retrieve(query, k=1, filters=Filters(source_ids=(source_id,)))
+        if result.evidence:
+            return result.evidence[0]
+        snapshot = self.snapshot
+        for chunk in snapshot.chunks:
+            if chunk.source_id == source_id:
+                return Evidence(chunk=chunk, source=snapshot.sources[source_id], score=0.0)
+        return None
+
+    def _dense(
+        self, snapshot: Snapshot, query: str, candidates: int, filters: Filters
+    ) -> dict[int, float]:
+        vector = self.embed_query(self.expand(query))
+        hits = self.index.query(vector, candidates + 10, where=filters.where())
+        found: dict[int, float] = {}
+        for hit in hits:
+            row = snapshot.by_id.get(hit.chunk_id)  # ids outside the manifest are stale
+            if row is not None and len(found) < candidates:
+                found[row] = hit.similarity
+        return found
+
+    def _lexical(
+        self, snapshot: Snapshot, tokens: list[str], candidates: int, filters: Filters
+    ) -> dict[int, float]:
+        mask = None
+        if filters.where() is not None:
+            mask = np.array(
+                [
+                    filters.admits(c.kind.value, c.status.value, c.year, c.source_id)
+                    for c in snapshot.chunks
+                ],
+                dtype=np.float32,
+            )
+        return dict(snapshot.lexical.search(tokens, candidates, mask))
+
+    def _fuse(
+        self, snapshot: Snapshot, dense: dict[int, float], lexical: dict[int, float]
+    ) -> list[tuple[int, float]]:
+        rrf_k = self.settings.rrf_k
+        scores: dict[int, float] = {}
+        for ranking in (_ranked(dense), _ranked(lexical)):
+            for rank, row in enumerate(ranking):
+                # A superseded passage counts as if it ranked `superseded_demotion` places lower.
+                if snapshot.chunks[row].status is SourceStatus.SUPERSEDED:
+                    rank += self.settings.superseded_demotion
+                scores[row] = scores.get(row, 0.0) + 1.0 / (rrf_k + rank + 1)
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+    def _row_terms(self, snapshot: Snapshot, row: int) -> set[str]:
+        chunk = snapshot.chunks[row]
+        terms = self._terms.get(chunk.id)
+        if terms is None:
+            terms = self._terms[chunk.id] = set(self.tokenizer(chunk.embedding_text))
+        return terms
+
+
+def _ranked(scores: dict[int, float]) -> Sequence[int]:
+    return sorted(scores, key=lambda row: (-scores[row], row))

@@ -1,0 +1,214 @@
+"""The lexicon: every drug, regimen, drug group and clinical term with all the names clinicians
+use for it, and a matcher that finds those names in text.
+
+    lexicon = Lexicon.load(Path("corpus/rules/lexicon.yaml"))
+    [m.concept_id for m in lexicon.find("Enhertu after THP")]
+    # -> ['trastuzumab-deruxtecan', 'thp']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from guardrails.errors import RulesError
+from guardrails.yamlio import load_yaml, require
+
+
+class ConceptKind(StrEnum):
+    DRUG = "drug"
+    REGIMEN = "regimen"
+    GROUP = "group"
+    TERM = "term"
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    kind: ConceptKind
+    generic: str
+    names: tuple[str, ...]
+    drug_class: str = ""
+    components: tuple[str, ...] = ()  # regimens: drug or group ids
+    members: tuple[str, ...] = ()  # groups: drug ids
+    never_substitute: tuple[str, ...] = ()
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.generic, *self.names)
+
+
+@dataclass(frozen=True)
+class Mention:
+    concept_id: str
+    kind: ConceptKind
+    start: int
+    end: int
+    text: str
+
+
+_SECTIONS = {
+    "drugs": ConceptKind.DRUG,
+    "regimens": ConceptKind.REGIMEN,
+    "groups": ConceptKind.GROUP,
+    "terms": ConceptKind.TERM,
+}
+
+
+def _name_pattern(name: str) -> str:
+    """A name as a regex: spaces match any run of spaces or hyphens, hyphens are optional."""
+    parts = []
+    for ch in name:
+        if ch == " ":
+            parts.append(r"[\s-]+")
+        elif ch == "-":
+            parts.append(r"[-\s]?")
+        else:
+            parts.append(re.escape(ch))
+    return "".join(parts)
+
+
+def _is_case_sensitive(name: str) -> bool:
+    # Two-letter capitals (OS, HP, PH, EF) would match ordinary words in lower case; longer
+    # abbreviations (THP, PFS) are matched as clinicians type them, in any case.
+    return len(name) <= 2 and name.isalpha() and name.isupper()
+
+
+@dataclass
+class Lexicon:
+    concepts: dict[str, Concept] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        data = load_yaml(path)
+        return cls.from_data(data, str(path))
+
+    @classmethod
+    def from_data(cls, data: Any, origin: str = "lexicon.yaml") -> Lexicon:
+        problems: list[str] = []
+        concepts: dict[str, Concept] = {}
+        if not isinstance(data, dict):
+            raise RulesError([f"{origin}: expected a mapping with keys {', '.join(_SECTIONS)}"])
+        for section, kind in _SECTIONS.items():
+            for i, entry in enumerate(data.get(section) or []):
+                where = f"{origin}: {section}[{i}]"
+                concept = _parse_concept(entry, kind, where, problems)
+                if concept is None:
+                    continue
+                if concept.id in concepts:
+                    problems.append(f"{where}: id '{concept.id}' is used twice")
+                concepts[concept.id] = concept
+        lexicon = cls(concepts)
+        problems.extend(lexicon._cross_problems(origin))
+        if problems:
+            raise RulesError(problems)
+        return lexicon
+
+    def _cross_problems(self, origin: str) -> list[str]:
+        problems = []
+        owner: dict[str, str] = {}
+        for concept in self.concepts.values():
+            for name in concept.all_names:
+                key = re.sub(r"[\s-]+", " ", name.lower()).strip()
+                if key in owner and owner[key] != concept.id:
+                    problems.append(
+                        f"{origin}: the name '{name}' maps to two concepts: "
+                        f"'{owner[key]}' and '{concept.id}'"
+                    )
+                owner[key] = concept.id
+            refs = [*concept.components, *concept.members, *concept.never_substitute]
+            for ref in refs:
+                if ref not in self.concepts:
+                    problems.append(f"{origin}: '{concept.id}' refers to unknown id '{ref}'")
+        return problems
+
+    @cached_property
+    def _matcher(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        """One alternation of every name, longest first, and the concept id of each group."""
+        entries = sorted(
+            ((name, c.id) for c in self.concepts.values() for name in c.all_names),
+            key=lambda e: -len(e[0]),
+        )
+        group_ids: dict[str, str] = {}
+        alternatives = []
+        for i, (name, concept_id) in enumerate(entries):
+            group = f"n{i}"
+            group_ids[group] = concept_id
+            body = _name_pattern(name)
+            if not _is_case_sensitive(name):
+                body = f"(?i:{body})"
+            alternatives.append(f"(?P<{group}>{body})")
+        joined = "|".join(alternatives) or "(?!)"
+        pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{joined})(?![A-Za-z0-9])")
+        return pattern, group_ids
+
+    def find(self, text: str) -> list[Mention]:
+        """Every name of every concept in `text`, longest match first, left to right."""
+        pattern, group_ids = self._matcher
+        mentions = []
+        for match in pattern.finditer(text):
+            concept = self.concepts[group_ids[match.lastgroup or ""]]
+            mentions.append(
+                Mention(concept.id, concept.kind, match.start(), match.end(), match.group())
+            )
+        return mentions
+
+    def get(self, concept_id: str) -> Concept | None:
+        return self.concepts.get(concept_id)
+
+    def drugs_of(self, concept_id: str) -> set[str]:
+        """The drug ids a concept stands for (a regimen's components, a group's members)."""
+        concept = self.concepts.get(concept_id)
+        if concept is None:
+            return set()
+        if concept.kind is ConceptKind.DRUG:
+            return {concept.id}
+        found: set[str] = set()
+        for part in (*concept.components, *concept.members):
+            found |= self.drugs_of(part)
+        return found
+
+    def label(self, concept_id: str) -> str:
+        concept = self.concepts.get(concept_id)
+        return concept.generic if concept else concept_id
+
+
+def _parse_concept(
+    entry: Any, kind: ConceptKind, where: str, problems: list[str]
+) -> Concept | None:
+    if not isinstance(entry, dict):
+        problems.append(f"{where}: expected a mapping with at least 'id' and 'generic'")
+        return None
+    before = len(problems)
+    concept_id = require(entry, "id", str, where, problems)
+    generic = require(entry, "generic", str, where, problems)
+    if len(problems) > before:
+        return None
+    allowed = {"id", "generic", "names", "class", "components", "members", "never_substitute"}
+    for key in entry:
+        if key not in allowed:
+            problems.append(
+                f"{where}: unknown field '{key}' (allowed: {', '.join(sorted(allowed))})"
+            )
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = entry.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(f"{where} ('{concept_id}'): '{key}' must be a list of strings")
+            return ()
+        return tuple(value)
+
+    return Concept(
+        id=str(concept_id),
+        kind=kind,
+        generic=str(generic),
+        names=strings("names"),
+        drug_class=str(entry.get("class", "")),
+        components=strings("components"),
+        members=strings("members"),
+        never_substitute=strings("never_substitute"),
+    )

@@ -1,0 +1,96 @@
+"""Text helpers shared by every stage: sentences, numbers and citation markers.
+
+split_sentences("T-DXd 5.4 mg/kg (Cortes et al. 2022) improved PFS. HR 0.28.")
+# -> [Span('T-DXd 5.4 mg/kg (Cortes et al. 2022) improved PFS.', ...), Span('HR 0.28.', ...)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREVIATIONS = {
+    "al", "vs", "e.g", "i.e", "eg", "ie", "dr", "fig", "no", "approx", "ca", "cf", "etc",
+    "mr", "mrs", "ms", "prof", "st", "inc", "ltd", "jr", "sr", "mg", "min", "max", "ref",
+    "resp", "incl", "wk", "wks", "mo", "mos", "yr", "yrs", "nos", "pts", "pt", "est",
+}  # fmt: skip
+# A sentence ends at . ! or ? (keeping citation markers that follow it, "weeks. [1]"), at a blank
+# line, or before a bullet.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])(?P<tail>(?:\s*\[\d[\d,;\s-]*\])*[\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9*•-])"
+    r"|\n\s*\n|\n(?=\s*[-*•]\s)"
+)
+_CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;-]\s*\d+)*)\]")
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentences with their character spans. Bullet items and lines that end a paragraph count
+    as sentence ends; periods after common abbreviations and inside numbers do not."""
+    spans: list[Span] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.start() + len(match.group("tail") or "")
+        candidate = text[start:end]
+        last_word = re.search(r"(\w[\w.]*)\.?[\"')\]]*$", candidate.rstrip())
+        if (
+            last_word
+            and candidate.rstrip().endswith(".")
+            and last_word.group(1).lower().rstrip(".") in _ABBREVIATIONS
+            and "\n" not in text[match.start() : match.end()]
+        ):
+            continue
+        _append(spans, text, start, end)
+        start = match.end()
+    _append(spans, text, start, len(text))
+    return spans
+
+
+def _append(spans: list[Span], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    offset = start + piece.index(stripped)
+    spans.append(Span(stripped, offset, offset + len(stripped)))
+
+
+def citation_numbers(sentence: str) -> list[int]:
+    """The citation numbers in a sentence: '[1]', '[1, 3]', '[2-4]'."""
+    numbers: list[int] = []
+    for match in _CITATION.finditer(sentence):
+        for part in re.split(r"\s*[,;]\s*", match.group(1)):
+            if "-" in part:
+                low, high = (int(x) for x in part.split("-", 1))
+                numbers.extend(range(low, min(high, low + 20) + 1))
+            else:
+                numbers.append(int(part))
+    return numbers
+
+
+def strip_citations(sentence: str) -> str:
+    return _CITATION.sub("", sentence).strip()
+
+
+def numbers_in(text: str) -> list[str]:
+    """Numbers as written, normalised: '1,000' -> '1000', '5.40' -> '5.4'."""
+    found = []
+    for match in _NUMBER.finditer(strip_citations(text)):
+        whole = match.group(1).replace(",", "")
+        fraction = (match.group(2) or "").rstrip("0")
+        found.append(f"{int(whole)}.{fraction}" if fraction else str(int(whole)))
+    return found
+
+
+def normalise(text: str) -> str:
+    """Lower case, single spaces, unicode dashes and comparison signs folded to ASCII."""
+    table = str.maketrans({"–": "-", "—": "-", "−": "-", "≥": ">=", "≤": "<=", "×": "x"})
+    return " ".join(text.translate(table).lower().split())

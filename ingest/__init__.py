@@ -1,0 +1,1 @@
+"""Load, validate, chunk, embed and index the corpus; incremental and crash-safe."""

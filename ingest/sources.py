@@ -1,0 +1,258 @@
+"""Load source documents and validate their metadata.
+
+Markdown files carry YAML front matter; `.txt`, `.html` and `.pdf` files carry the same fields in
+a sidecar `NAME.meta.yaml`. Every problem names the file, the field and what is expected, and all
+problems of all files are reported at once.
+
+    loaded, problems = load_sources([Path("corpus/sources")])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from guardrails.errors import CairnError
+from ingest.records import Source, SourceKind, SourceStatus
+
+SOURCE_SUFFIXES = (".md", ".txt", ".html", ".htm", ".pdf")
+SIDECAR_SUFFIX = ".meta.yaml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?", re.DOTALL)
+
+REQUIRED = ("id", "title", "kind", "citation", "year", "last_reviewed", "status")
+OPTIONAL = ("url", "superseded_by", "tags", "recalled_facts")
+
+
+class SourceError(CairnError):
+    """One or more source documents are invalid; nothing was indexed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(
+            f"The corpus has {count}:\n" + "\n".join(f"  - {p}" for p in problems),
+            "Fix the files named above and run the command again; the index was not changed.",
+        )
+
+
+@dataclass(frozen=True)
+class LoadedSource:
+    source: Source
+    text: str  # the body as Markdown-like text: headings start with '#'
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Source files under the given files or folders, sorted, sidecars and READMEs left out."""
+    found: set[Path] = set()
+    for path in paths:
+        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for candidate in candidates:
+            name = candidate.name
+            if not candidate.is_file() or name.endswith(SIDECAR_SUFFIX):
+                continue
+            if name.startswith((".", "_")) or name.upper().startswith("README"):
+                continue
+            if candidate.suffix.lower() in SOURCE_SUFFIXES:
+                found.add(candidate)
+    return sorted(found)
+
+
+def load_sources(paths: list[Path]) -> tuple[list[LoadedSource], list[str]]:
+    """Load every source under `paths`; return the valid ones and every problem found."""
+    loaded: list[LoadedSource] = []
+    problems: list[str] = []
+    files = discover(paths)
+    missing = [p for p in paths if not p.exists()]
+    problems.extend(f"{p}: no such file or folder" for p in missing)
+    for path in files:
+        try:
+            loaded.append(load_source(path))
+        except SourceError as exc:
+            problems.extend(exc.problems)
+    problems.extend(cross_check([item.source for item in loaded]))
+    return loaded, problems
+
+
+def cross_check(sources: list[Source]) -> list[str]:
+    """Problems between documents: repeated ids, successors that do not exist."""
+    problems = []
+    seen: dict[str, str] = {}
+    for source in sources:
+        if source.id in seen:
+            problems.append(f"{source.path}: id '{source.id}' is already used by {seen[source.id]}")
+        seen.setdefault(source.id, source.path)
+    for source in sources:
+        if source.superseded_by and source.superseded_by not in seen:
+            problems.append(
+                f"{source.path}: field 'superseded_by' names '{source.superseded_by}', "
+                "which is not a source id in the corpus"
+            )
+    return problems
+
+
+def load_source(path: Path) -> LoadedSource:
+    """Read one source and its metadata; raise SourceError listing every problem."""
+    suffix = path.suffix.lower()
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw)
+    if suffix == ".md":
+        meta, body, problems = _split_front_matter(path, raw)
+    else:
+        sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+        if not sidecar.is_file():
+            raise SourceError([f"{path}: metadata file {sidecar.name} not found beside it"])
+        sidecar_raw = sidecar.read_bytes()
+        digest.update(sidecar_raw)
+        meta, problems = _parse_yaml(sidecar, sidecar_raw.decode("utf-8", errors="replace"))
+        body = ""
+        if not problems:
+            try:
+                body = _extract_text(path, raw)
+            except Exception as exc:  # pypdf and bs4 raise many types on damaged files
+                problems.append(f"{path}: could not read the file ({exc})")
+    if problems:
+        raise SourceError(problems)
+    source, problems = validate_metadata(meta, path)
+    if not body.strip():
+        problems.append(f"{path}: the document has no text")
+    if problems or source is None:
+        raise SourceError(problems)
+    source = source.model_copy(update={"path": str(path), "sha256": digest.hexdigest()})
+    return LoadedSource(source, body)
+
+
+def _split_front_matter(path: Path, raw: bytes) -> tuple[dict[str, Any], str, list[str]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return {}, "", [f"{path}: not UTF-8 text; save it as UTF-8"]
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return (
+            {},
+            "",
+            [f"{path}: no YAML front matter; start the file with '---', the fields, '---'"],
+        )
+    meta, problems = _parse_yaml(path, match.group(1))
+    return meta, text[match.end() :], problems
+
+
+def _parse_yaml(path: Path, text: str) -> tuple[dict[str, Any], list[str]]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        return {}, [
+            f"{path}: the metadata is not valid YAML{where}: {getattr(exc, 'problem', exc)}"
+        ]
+    if not isinstance(data, dict):
+        return {}, [f"{path}: the metadata must be a mapping of field: value"]
+    return data, []
+
+
+def validate_metadata(meta: dict[str, Any], path: Path) -> tuple[Source | None, list[str]]:
+    """Check every field; return the Source (when valid) and the problems found."""
+    problems: list[str] = []
+
+    def bad(field: str, expected: str) -> None:
+        got = meta.get(field)
+        problems.append(f"{path}: field '{field}' must be {expected} (got {got!r})")
+
+    for field in REQUIRED:
+        if meta.get(field) in (None, ""):
+            problems.append(f"{path}: missing required field '{field}'")
+    for field in meta:
+        if field not in REQUIRED and field not in OPTIONAL:
+            allowed = ", ".join((*REQUIRED, *OPTIONAL))
+            problems.append(f"{path}: unknown field '{field}' (allowed: {allowed})")
+
+    source_id = meta.get("id")
+    if source_id is not None and not (isinstance(source_id, str) and ID_PATTERN.match(source_id)):
+        bad("id", "lowercase letters, digits and hyphens, e.g. destiny-breast03")
+    for field in ("title", "citation"):
+        if field in meta and meta[field] is not None and not isinstance(meta[field], str):
+            bad(field, "text")
+    kinds = [k.value for k in SourceKind]
+    if meta.get("kind") is not None and meta.get("kind") not in kinds:
+        bad("kind", "one of " + ", ".join(kinds))
+    statuses = [s.value for s in SourceStatus]
+    if meta.get("status") is not None and meta.get("status") not in statuses:
+        bad("status", "one of " + ", ".join(statuses))
+    year = meta.get("year")
+    if year is not None and not (isinstance(year, int) and 1900 <= year <= 2100):
+        bad("year", "a four-digit year such as 2022")
+    reviewed = meta.get("last_reviewed")
+    if reviewed is not None and not isinstance(reviewed, dt.date):
+        bad("last_reviewed", "a date written YYYY-MM-DD")
+    url = meta.get("url")
+    if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+        bad("url", "an address starting with https://")
+    for field in ("tags", "recalled_facts"):
+        value = meta.get(field)
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            bad(field, "a list of text items")
+    status, successor = meta.get("status"), meta.get("superseded_by")
+    if status == "superseded" and not successor:
+        problems.append(
+            f"{path}: status is 'superseded' but field 'superseded_by' names no successor; "
+            "give the id of the document that replaces it"
+        )
+    if successor is not None and status != "superseded":
+        problems.append(f"{path}: field 'superseded_by' is set but status is not 'superseded'")
+    md = path.suffix.lower() == ".md"
+    if md and isinstance(source_id, str) and source_id and path.stem != source_id:
+        problems.append(f"{path}: the file name should be {source_id}.md to match its id")
+    if problems:
+        return None, problems
+    fields = {k: meta.get(k) for k in (*REQUIRED, *OPTIONAL) if meta.get(k) is not None}
+    fields["tags"] = tuple(meta.get("tags") or ())
+    fields["recalled_facts"] = tuple(meta.get("recalled_facts") or ())
+    return Source(**fields), []
+
+
+def _extract_text(path: Path, raw: bytes) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return raw.decode("utf-8", errors="replace")
+    if suffix in (".html", ".htm"):
+        return _html_to_text(raw.decode("utf-8", errors="replace"))
+    return _pdf_to_text(path)
+
+
+def _html_to_text(html: str) -> str:
+    """Headings become Markdown headings so chunking keeps the section structure."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "nav", "footer", "head"]):
+        tag.decompose()
+    lines = []
+    for element in soup.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "pre"]):
+        text = " ".join(element.get_text(" ", strip=True).split())
+        if not text:
+            continue
+        name = element.name or ""
+        if name.startswith("h"):
+            lines.append("\n" + "#" * min(int(name[1]), 3) + " " + text + "\n")
+        elif name == "li":
+            lines.append("- " + text)
+        else:
+            lines.append(text + "\n")
+    return "\n".join(lines)
+
+
+def _pdf_to_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return "\n\n".join((page.extract_text() or "") for page in reader.pages)

@@ -1,0 +1,171 @@
+"""The on-disk index state: a manifest that points at an immutable snapshot.
+
+    var/index/
+      manifest.json              the commit point, replaced atomically
+      snapshots/<version>/       chunks.jsonl and the BM25 index for that corpus version
+      chroma/                    the embedded Chroma index (unless a server is configured)
+
+Readers only follow `manifest.json`, so a crash at any moment leaves them on the previous
+version; dense hits whose ids are not in the manifest are ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from guardrails.errors import CairnError
+from ingest.lexical import LexicalIndex
+from ingest.records import Chunk, Source
+
+MANIFEST = "manifest.json"
+SNAPSHOTS = "snapshots"
+FORMAT = 1
+
+
+class IndexMissing(CairnError):
+    """No index has been built yet, or it is unreadable."""
+
+
+class IndexedSource(BaseModel):
+    source: Source
+    chunk_ids: list[str]
+
+
+class Manifest(BaseModel):
+    format: int = FORMAT
+    version: str
+    snapshot: str
+    embedder: str
+    created: dt.datetime
+    sources: list[IndexedSource]
+
+    @property
+    def evidence_as_of(self) -> dt.date | None:
+        """The most recent review date of the indexed sources."""
+        return max((s.source.last_reviewed for s in self.sources), default=None)
+
+
+def corpus_version(sources: list[Source], salt: str) -> str:
+    """A short hash of every source's content and the indexing settings."""
+    digest = hashlib.sha256(salt.encode())
+    for source in sorted(sources, key=lambda s: s.id):
+        digest.update(f"{source.id}:{source.sha256}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+@dataclass
+class Snapshot:
+    """One committed corpus version, loaded for reading."""
+
+    manifest: Manifest
+    chunks: list[Chunk]
+    lexical: LexicalIndex
+    by_id: dict[str, int] = field(init=False)
+    sources: dict[str, Source] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {chunk.id: row for row, chunk in enumerate(self.chunks)}
+        self.sources = {s.source.id: s.source for s in self.manifest.sources}
+
+
+def read_manifest(root: Path) -> Manifest | None:
+    path = root / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except (ValidationError, OSError, ValueError) as exc:
+        raise IndexMissing(
+            f"The index manifest {path} is unreadable ({type(exc).__name__}).",
+            "Run `cairn ingest --rebuild` to rebuild the index.",
+        ) from exc
+
+
+def load_snapshot(root: Path) -> Snapshot:
+    manifest = read_manifest(root)
+    if manifest is None:
+        raise IndexMissing(
+            f"No index found at {root}.", "Run `cairn ingest` to index corpus/sources first."
+        )
+    folder = root / SNAPSHOTS / manifest.snapshot
+    try:
+        with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
+            chunks = [Chunk.model_validate_json(line) for line in handle if line.strip()]
+        lexical = LexicalIndex.load(folder / "bm25", size=len(chunks))
+    except (OSError, ValidationError, ValueError) as exc:
+        raise IndexMissing(
+            f"The index snapshot {folder} is damaged ({type(exc).__name__}).",
+            "Run `cairn ingest --rebuild` to rebuild the index.",
+        ) from exc
+    return Snapshot(manifest, chunks, lexical)
+
+
+def write_snapshot(root: Path, name: str, chunks: list[Chunk], lexical: LexicalIndex) -> None:
+    """Write a snapshot folder completely, then move it into place in one rename."""
+    snapshots = root / SNAPSHOTS
+    snapshots.mkdir(parents=True, exist_ok=True)
+    staging = snapshots / f".staging-{name}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    with (staging / "chunks.jsonl").open("w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(chunk.model_dump_json() + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    lexical.save(staging / "bm25")
+    final = snapshots / name
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(staging, final)
+    _fsync_dir(snapshots)
+
+
+def commit_manifest(root: Path, manifest: Manifest) -> None:
+    """The commit point: readers see the new version from here on."""
+    root.mkdir(parents=True, exist_ok=True)
+    temporary = root / f".{MANIFEST}.{os.getpid()}"
+    with temporary.open("w", encoding="utf-8") as handle:
+        handle.write(manifest.model_dump_json(indent=1))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, root / MANIFEST)
+    _fsync_dir(root)
+
+
+def remove_stale_snapshots(root: Path, keep: str) -> None:
+    snapshots = root / SNAPSHOTS
+    if not snapshots.is_dir():
+        return
+    for folder in snapshots.iterdir():
+        if folder.name != keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def ingest_lock(root: Path) -> Iterator[None]:
+    """One writer at a time; a second `cairn ingest` waits for the first."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "ingest.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,110 @@
+"""Shared fixtures: corpora, settings, the embedding model, a real Chroma server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from assistant.settings import CorpusSettings, IndexSettings, Settings
+from ingest.index import IndexLocation
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REAL_CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture
+def mini_corpus(tmp_path: Path) -> Path:
+    """A writable copy of the small fictional corpus (four sources, one lexicon)."""
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "mini", target)
+    return target
+
+
+def make_settings(
+    corpus: Path, data: Path, chroma_url: str | None = None, collection: str = "cairn-chunks"
+) -> Settings:
+    return Settings(
+        corpus=CorpusSettings(corpus_dir=corpus),
+        index=IndexSettings(data_dir=data, chroma_url=chroma_url, collection=collection),
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early with status {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listened on port {port} within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `chroma run` on a free loopback port, stopped at the end of the session."""
+    chroma = Path(sys.executable).parent / "chroma"
+    data = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(params=["embedded", "server"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> IndexLocation:
+    """Every index test runs against the embedded index and a real Chroma server."""
+    if request.param == "embedded":
+        return IndexLocation(path=tmp_path / "chroma")
+    url = request.getfixturevalue("chroma_server")
+    return IndexLocation(url=url, collection=f"test-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings over the real corpus with an index built once per test session."""
+    from assistant.indexing import ingest
+
+    data = tmp_path_factory.mktemp("real-index")
+    settings = make_settings(REAL_CORPUS, data)
+    ingest(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_cairn(real_settings: Settings):  # type: ignore[no-untyped-def]
+    from assistant.pipeline import Cairn
+
+    return Cairn.from_settings(real_settings)

@@ -1,0 +1,65 @@
+from pathlib import Path
+
+import pytest
+
+from guardrails.errors import RulesError
+from guardrails.lexicon import ConceptKind, Lexicon
+
+REAL = Path(__file__).resolve().parents[2] / "corpus" / "rules" / "lexicon.yaml"
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load(REAL)
+
+
+def ids(lexicon: Lexicon, text: str) -> list[str]:
+    return [m.concept_id for m in lexicon.find(text)]
+
+
+def test_every_name_of_tdxd_is_one_concept(lexicon: Lexicon) -> None:
+    text = "T-DXd, trastuzumab deruxtecan, fam-trastuzumab deruxtecan-nxki, Enhertu, DS-8201, TDXd"
+    assert set(ids(lexicon, text)) == {"trastuzumab-deruxtecan"}
+    assert len(ids(lexicon, text)) == 6
+
+
+def test_longest_name_wins_over_its_prefix(lexicon: Lexicon) -> None:
+    assert ids(lexicon, "ado-trastuzumab emtansine then trastuzumab") == [
+        "trastuzumab-emtansine",
+        "trastuzumab",
+    ]
+    assert ids(lexicon, "nab-paclitaxel, not paclitaxel") == ["nab-paclitaxel", "paclitaxel"]
+
+
+def test_short_capital_abbreviations_are_case_sensitive(lexicon: Lexicon) -> None:
+    assert ids(lexicon, "OS was longer") == ["os"]
+    assert ids(lexicon, "the os of the patient") == []
+    assert ids(lexicon, "thp or THP") == ["thp", "thp"]
+
+
+def test_regimens_and_groups_resolve_to_drugs(lexicon: Lexicon) -> None:
+    assert lexicon.drugs_of("thp") == {
+        "trastuzumab", "pertuzumab", "docetaxel", "paclitaxel", "nab-paclitaxel",
+    }  # fmt: skip
+    assert next(c for c in lexicon.concepts.values() if c.id == "thp").kind is ConceptKind.REGIMEN
+
+
+def test_rejects_a_name_that_maps_to_two_concepts() -> None:
+    data = {
+        "drugs": [
+            {"id": "a", "generic": "alpha", "names": ["AX"]},
+            {"id": "b", "generic": "beta", "names": ["ax"]},
+        ]
+    }
+    with pytest.raises(RulesError) as caught:
+        Lexicon.from_data(data)
+    assert "'ax' maps to two concepts" in str(caught.value)
+
+
+def test_rejects_unknown_references_and_fields() -> None:
+    data = {"regimens": [{"id": "r", "generic": "r", "components": ["ghost"], "colour": "red"}]}
+    with pytest.raises(RulesError) as caught:
+        Lexicon.from_data(data, "lexicon.yaml")
+    problems = caught.value.problems
+    assert any("unknown id 'ghost'" in p for p in problems)
+    assert any("unknown field 'colour'" in p for p in problems)
