@@ -142,7 +142,7 @@ def roles(sentence: str) -> set[Role]:
 # Headings per intent: (heading, roles that belong there), in display order.
 LAYOUTS: dict[Intent, list[tuple[str, tuple[Role, ...]]]] = {
     Intent.TREATMENT: [
-        ("Recommended", (Role.RECOMMENDATION,)),
+        ("Guideline recommendations", (Role.RECOMMENDATION,)),
         ("Dose and schedule", (Role.DOSE, Role.REDUCTION)),
         ("Duration", (Role.DURATION,)),
         ("Alternatives", (Role.ALTERNATIVE,)),

@@ -2,7 +2,7 @@
 
 cairn = Cairn.from_settings(Settings.load())
 answer = cairn.ask("First-line treatment for HER2+ MBC?")
-for event in cairn.stream("and the dose?", history=[...]):
+for event in cairn.stream("and the dose?", history=[Turn("user", "...")]):
     ...  # Token events while the generator writes, then one Final event
 """
 
@@ -13,16 +13,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.citations import citation_of, references, renumber
+from assistant.conversation import Turn, assumptions, standalone_question
 from assistant.generators.base import GenerationRequest, Generator
 from assistant.generators.extractive import ExtractiveGenerator
+from assistant.intent import intents
+from assistant.planning import Plan, make_plan
 from assistant.records import Answer, Evidence
 from assistant.retrieval import Filters, HybridRetriever, Retriever
-from assistant.scope import CorpusInfo, is_covered, not_covered_text
+from assistant.safe_message import blocked_text
+from assistant.scope import CorpusInfo, not_covered_text
 from assistant.settings import Settings
+from guardrails.context import extract_context
 from guardrails.errors import CairnError
-from guardrails.records import Passage, PatientContext, Review
+from guardrails.records import Passage, PatientContext, Review, Verdict
 from guardrails.review import review
 from guardrails.rules import RuleBook
+
+__all__ = ["Cairn", "EmptyQuestion", "Event", "Final", "Token", "Turn"]
 
 
 @dataclass(frozen=True)
@@ -36,12 +43,6 @@ class Final:
 
 
 Event = Token | Final
-
-
-@dataclass(frozen=True)
-class Turn:
-    role: str  # "user" or "assistant"
-    content: str
 
 
 @dataclass
@@ -74,15 +75,20 @@ class Cairn:
         self.rules = rules
         self.retriever = retriever
         self.generator = generator
-        self.extractive = ExtractiveGenerator(rules.lexicon)
         self.corpus = corpus
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Cairn:
+    def from_settings(cls, settings: Settings, generator: Generator | None = None) -> Cairn:
         rules = RuleBook.load(settings.corpus.rules_dir)
         retriever = HybridRetriever.from_settings(settings, rules.lexicon)
         corpus = CorpusInfo.load(settings.corpus.corpus_dir / "corpus.yaml")
-        return cls(settings, rules, retriever, ExtractiveGenerator(rules.lexicon), corpus)
+        return cls(settings, rules, retriever, generator or ExtractiveGenerator(rules), corpus)
+
+    def context_of(
+        self, question: str, history: list[Turn], overrides: dict[str, str] | None = None
+    ) -> PatientContext:
+        user_turns = [t.content for t in history if t.role == "user"]
+        return extract_context(question, user_turns, self.rules.lexicon, overrides)
 
     def ask(
         self,
@@ -103,21 +109,31 @@ class Cairn:
         overrides: dict[str, str] | None = None,
         filters: Filters | None = None,
     ) -> Iterator[Event]:
+        """Tokens as the generator writes them, then the reviewed Answer."""
         question = question.strip()
         if not question:
             raise EmptyQuestion("The question is empty.", "Type a clinical question and ask again.")
+        history = history or []
         clock = _Clock()
-        context = PatientContext()
-        standalone = question
+        lexicon = self.rules.lexicon
+        context = self.context_of(question, history, overrides)
+        earlier = self._earlier_context(history)
+        standalone = standalone_question(question, history, context, lexicon)
+        primary = intents(standalone)[0]
+        recommendation = self.rules.pathway.recommend(context)
         clock.lap("context")
 
-        result = self.retriever.retrieve(standalone, self.settings.retrieval.top_k, filters)
-        evidence = [e.model_copy(update={"n": i}) for i, e in enumerate(result.evidence, start=1)]
-        covered = is_covered(result, self.settings.retrieval)
+        plan = make_plan(
+            standalone, question, primary, recommendation, context, self.retriever, self.rules,
+            self.settings.retrieval, filters,
+        )  # fmt: skip
         clock.lap("retrieve")
 
-        if covered:
-            request = GenerationRequest(standalone, context, evidence)
+        if plan.covered:
+            request = GenerationRequest(
+                standalone, context, plan.main, plan.extra, recommendation, plan.lead,
+                plan.notices, plan.facets,
+            )  # fmt: skip
             pieces = []
             for piece in self.generator.stream(request):
                 pieces.append(piece)
@@ -126,26 +142,34 @@ class Cairn:
         else:
             draft = not_covered_text(self.corpus, question)
             yield Token(draft)
-        body, cited, _dropped = renumber(draft, evidence)
+        body, cited, dropped = renumber(draft, plan.evidence)
         clock.lap("generate")
 
-        verdict = review(body, standalone, context, [e.passage() for e in cited], self.rules)
+        passages = [e.passage() for e in cited]
+        verdict = review(body, question, context, passages, self.rules)
         clock.lap("review")
 
-        yield Final(
-            self._answer(
-                question, standalone, context, body, cited, verdict, clock, covered, evidence
-            )
-        )
+        answer = self._answer(question, standalone, context, body, cited, verdict, clock, plan)
+        answer.assumptions.extend(assumptions(earlier, context, lexicon) if history else [])
+        if dropped:
+            markers = ", ".join(map(str, dropped))
+            answer.notices.append(f"Citation markers {markers} pointed to no passage; removed.")
+        yield Final(answer)
 
     def check(self, question: str, text: str, overrides: dict[str, str] | None = None) -> Review:
         """Review text written anywhere; its numbers are checked against the whole corpus."""
-        context = PatientContext()
+        context = self.context_of(question, [], overrides)
         passages = [
             Passage(n=None, source_id=c.source_id, text=c.text, section=c.section)
             for c in self.retriever.snapshot.chunks
         ]
         return review(text, question, context, passages, self.rules, resolve_markers=False)
+
+    def _earlier_context(self, history: list[Turn]) -> PatientContext:
+        users = [t.content for t in history if t.role == "user"]
+        if not users:
+            return PatientContext()
+        return extract_context(users[-1], users[:-1], self.rules.lexicon)
 
     def _answer(
         self,
@@ -156,10 +180,12 @@ class Cairn:
         cited: list[Evidence],
         verdict: Review,
         clock: _Clock,
-        covered: bool,
-        retrieved: list[Evidence],
+        plan: Plan,
     ) -> Answer:
         citations = [citation_of(e) for e in cited]
+        draft = ""
+        if verdict.verdict is Verdict.BLOCK:
+            draft, body = body, blocked_text(verdict, citations)
         text = body if not citations else f"{body}\n\n{references(citations)}"
         snapshot = self.retriever.snapshot
         return Answer(
@@ -167,12 +193,13 @@ class Cairn:
             standalone_question=standalone,
             context=context,
             text=text,
+            draft=draft,
             citations=citations,
             review=verdict,
             timings=clock.timings,
             corpus_version=snapshot.manifest.version,
             evidence_as_of=snapshot.manifest.evidence_as_of,
             generator=self.generator.name,
-            covered=covered,
-            retrieved=[e.chunk.id for e in retrieved],
+            covered=plan.covered,
+            retrieved=[e.chunk.id for e in plan.main],
         )

@@ -172,6 +172,22 @@ class Lexicon:
             found |= self.drugs_of(part)
         return found
 
+    def drug_list(self, concept_id: str) -> list[str]:
+        """The drugs of a concept in the order the lexicon lists them (regimen parts in order)."""
+        concept = self.concepts.get(concept_id)
+        if concept is None:
+            return []
+        if concept.kind is ConceptKind.DRUG:
+            return [concept.id]
+        ordered: list[str] = []
+        for part in (*concept.components, *concept.members):
+            ordered.extend(d for d in self.drug_list(part) if d not in ordered)
+        return ordered
+
+    def kind_of(self, concept_id: str) -> ConceptKind | None:
+        concept = self.concepts.get(concept_id)
+        return concept.kind if concept else None
+
     def label(self, concept_id: str) -> str:
         concept = self.concepts.get(concept_id)
         return concept.generic if concept else concept_id

@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from guardrails.answer import parse_answer
+from guardrails.dose_mentions import find_doses
+from guardrails.doses import check_doses
 from guardrails.grounding import check_grounding
+from guardrails.pathway_check import check_pathway
 from guardrails.records import Finding, Passage, PatientContext, Review
 from guardrails.rules import RuleBook
+from guardrails.safety import check_urgent
 
 
 def review(
@@ -24,6 +28,18 @@ def review(
 ) -> Review:
     """Run every check on `text` and combine the findings into a verdict."""
     sentences = parse_answer(text)
+    mentions = find_doses(sentences, rules.lexicon, rules.dose_vocabulary)
     findings: list[Finding] = []
+    findings.extend(check_doses(mentions, rules.doses, rules.lexicon, context))
+    findings.extend(check_pathway(sentences, context, rules.pathway, rules.lexicon))
     findings.extend(check_grounding(sentences, passages, rules.lexicon, resolve_markers))
-    return Review.of(findings)
+    findings.extend(check_urgent(question, text, rules.pathway))
+    return Review.of(_ordered(findings))
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    """Most severe first, then in the order of the answer."""
+    rank = {"block": 0, "warn": 1, "info": 2}
+    return sorted(
+        findings, key=lambda f: (rank[f.severity.value], f.start if f.start is not None else -1)
+    )

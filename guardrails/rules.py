@@ -6,15 +6,48 @@ rules = RuleBook.load(Path("corpus/rules"))
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from guardrails.dose_mentions import DoseVocabulary
+from guardrails.dose_table import DoseTable
+from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
+from guardrails.pathway import Pathway
+from guardrails.pathway_rules import load_pathway
 
 
 @dataclass(frozen=True)
 class RuleBook:
     lexicon: Lexicon
+    doses: DoseTable
+    pathway: Pathway
 
     @classmethod
     def load(cls, folder: Path) -> RuleBook:
-        return cls(lexicon=Lexicon.load(folder / "lexicon.yaml"))
+        """All rule files; every problem of every file is reported at once."""
+        problems: list[str] = []
+        lexicon = Lexicon.load(folder / "lexicon.yaml")  # the others refer to its ids
+        doses = pathway = None
+        try:
+            doses = DoseTable.load(folder / "doses.yaml", lexicon)
+        except RulesError as exc:
+            problems.extend(exc.problems)
+        try:
+            pathway = load_pathway(folder / "pathway.yaml", lexicon)
+        except RulesError as exc:
+            problems.extend(exc.problems)
+        if problems or doses is None or pathway is None:
+            raise RulesError(problems)
+        return cls(lexicon, doses, pathway)
+
+    @cached_property
+    def dose_vocabulary(self) -> DoseVocabulary:
+        """For the dose parser: fixed-dose products (every row has several parts) and the
+        units each drug is dosed in."""
+        drugs = self.doses.drugs
+        products = frozenset(
+            d for d in drugs if all(len(r.amounts) > 1 for r in self.doses.rows_for(d))
+        )
+        units = {d: frozenset(u for r in self.doses.rows_for(d) for u in r.units) for d in drugs}
+        return DoseVocabulary(products, units)

@@ -11,10 +11,45 @@ from dataclasses import dataclass
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = {
-    "al", "vs", "e.g", "i.e", "eg", "ie", "dr", "fig", "no", "approx", "ca", "cf", "etc",
-    "mr", "mrs", "ms", "prof", "st", "inc", "ltd", "jr", "sr", "mg", "min", "max", "ref",
-    "resp", "incl", "wk", "wks", "mo", "mos", "yr", "yrs", "nos", "pts", "pt", "est",
-}  # fmt: skip
+    "al",
+    "vs",
+    "e.g",
+    "i.e",
+    "eg",
+    "ie",
+    "dr",
+    "fig",
+    "no",
+    "approx",
+    "ca",
+    "cf",
+    "etc",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "st",
+    "inc",
+    "ltd",
+    "jr",
+    "sr",
+    "mg",
+    "min",
+    "max",
+    "ref",
+    "resp",
+    "incl",
+    "wk",
+    "wks",
+    "mo",
+    "mos",
+    "yr",
+    "yrs",
+    "nos",
+    "pts",
+    "pt",
+    "est",
+}
 # A sentence ends at . ! or ? (keeping citation markers that follow it, "weeks. [1]"), at a blank
 # line, or before a bullet.
 _BOUNDARY = re.compile(
@@ -56,6 +91,11 @@ def split_sentences(text: str) -> list[Span]:
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:
     piece = text[start:end]
+    heading = re.match(r"\s*#{1,6}[^\n]*\n", piece)
+    if heading:  # a Markdown heading is a sentence of its own
+        _append(spans, text, start, start + heading.end() - 1)
+        start += heading.end()
+        piece = text[start:end]
     stripped = piece.strip()
     if not stripped:
         return

@@ -10,23 +10,29 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assistant.planning import Facet, Line
 from assistant.records import Evidence
 from guardrails.records import PatientContext, Recommendation
 
 
 @dataclass(frozen=True)
 class GenerationRequest:
-    """What a generator may use: the standalone question, the patient context, the evidence
-    (numbered from 1) and, where the pathway applies, its recommendation for this patient."""
+    """What a generator may use: the standalone question, the patient context, the passages
+    retrieved for the question (`evidence`), the passages backing Cairn's own statements
+    (`extra`), and those statements: urgent notices, the pathway's lead for this patient, and
+    facets (e.g. the dose passages of the recommended drugs). All numbered from 1."""
 
     question: str
     context: PatientContext
     evidence: list[Evidence]
+    extra: list[Evidence] = field(default_factory=list)
     recommendation: Recommendation | None = None
-    assumptions: list[str] = field(default_factory=list)
+    lead: list[Line] = field(default_factory=list)
+    notices: list[Line] = field(default_factory=list)
+    facets: list[Facet] = field(default_factory=list)
 
     def numbered(self, n: int) -> Evidence | None:
-        return next((e for e in self.evidence if e.n == n), None)
+        return next((e for e in (*self.evidence, *self.extra) if e.n == n), None)
 
 
 class Generator(Protocol):

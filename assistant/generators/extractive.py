@@ -1,34 +1,46 @@
 """The default generator: an answer composed from retrieved sentences, no language model.
 
-It leads with the pathway's recommendation for this patient (when there is one), then groups the
-most relevant evidence sentences under headings that fit the question (for a treatment question:
-recommended, dose and schedule, duration, alternatives, cautions), drops near-duplicates, and
-puts the passage's citation number after every sentence.
+Order of the answer: urgent notices; the pathway's recommendation for this patient ("For this
+patient"); then the most relevant evidence sentences under headings that fit the question (for
+a treatment question: recommended, dose and schedule, duration, alternatives, cautions), with
+the dose sentences of the recommended drugs. Near-duplicates are dropped, every sentence carries
+its passage's citation, and a sentence the guardrails would flag for this patient (a dose or a
+regimen the pathway does not support) is never used.
 
-    text = generate(ExtractiveGenerator(lexicon), request)
+    text = generate(ExtractiveGenerator(rules), request)
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from assistant.generators.base import GenerationRequest
 from assistant.intent import LAYOUTS, Intent, Role, heading_for, intents, roles
+from assistant.planning import Facet
 from assistant.records import Evidence
-from guardrails.lexicon import Lexicon
+from guardrails.answer import parse_answer
+from guardrails.dose_mentions import find_doses
+from guardrails.doses import check_doses
+from guardrails.grounding import POPULATION_CLASS
+from guardrails.pathway_check import check_pathway
+from guardrails.records import FactStatus, PatientContext, Severity
+from guardrails.rules import RuleBook
 from guardrails.text import split_sentences
 from ingest.lexical import Tokenizer
 from ingest.records import SourceStatus
 
-MAX_SENTENCES = 8
-MAX_PER_PASSAGE = 3
+MAX_SENTENCES = 7
+MAX_PER_PASSAGE = 2
 DUPLICATE_OVERLAP = 0.6
-KEEP_RATIO = 0.45  # keep sentences scoring at least this share of the best one
-_HISTORY_CUES = re.compile(r"\b(20[01]\d|superseded|previous|older|history|used to)\b", re.I)
-_HEADING_LINE = re.compile(r"^\s*(#|\||---)")
+KEEP_RATIO = 0.5  # keep sentences scoring at least this share of the best one
+_HISTORY_CUES = re.compile(r"\b(20[01]\d|superseded|previous|older|history of the|used to)\b", re.I)
+_SKIP_LINE = re.compile(r"^\s*(#|\||---)")
+_LINE_WORDS = re.compile(r"\b(first|second|third|later)[- ]line\b", re.I)
+_LINE_ORDER = {"first": 1, "second": 2, "third": 3, "later": 3}
+_URGENT, _LEAD = "Urgent", "For this patient"
 
 
 @dataclass(frozen=True)
@@ -43,69 +55,86 @@ class Candidate:
 class ExtractiveGenerator:
     name = "extractive"
 
-    def __init__(self, lexicon: Lexicon) -> None:
-        self.lexicon = lexicon
-        self.tokenizer = Tokenizer(lexicon)
+    def __init__(self, rules: RuleBook) -> None:
+        self.rules = rules
+        self.tokenizer = Tokenizer(rules.lexicon)
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         yield self.compose(request)
 
     def compose(self, request: GenerationRequest) -> str:
         primary = intents(request.question)[0]
-        lead = self._lead(request)
-        chosen = self._select(request, primary, exclude={text for text, _ in lead})
-        return _render(primary, lead, chosen)
+        taken = [line.text for line in (*request.notices, *request.lead)]
+        chosen = self._select(request, primary, taken)
+        facets = self._facets(request, chosen)
+        sections: dict[str, list[str]] = {}
+        for line in request.notices:
+            sections.setdefault(_URGENT, []).append(_cite(line.text, line.numbers))
+        for line in request.lead:
+            sections.setdefault(_LEAD, []).append(_cite(line.text, line.numbers))
+        for candidate in chosen:
+            heading = heading_for(primary, set(candidate.roles))
+            sections.setdefault(heading, []).append(
+                _cite(candidate.text, (candidate.evidence.n or 0,))
+            )
+        for heading, candidate in facets:
+            sections.setdefault(heading, []).append(
+                _cite(candidate.text, (candidate.evidence.n or 0,))
+            )
+        order = [_URGENT, _LEAD, *(heading for heading, _ in LAYOUTS[primary])]
+        order += [h for h in sections if h not in order]
+        return "\n\n".join(
+            f"**{heading}**\n" + "\n".join(f"- {line}" for line in sections[heading])
+            for heading in order
+            if sections.get(heading)
+        )
 
-    def _lead(self, request: GenerationRequest) -> list[tuple[str, int]]:
-        """The pathway's statement, cited to the passage of the rule's source that backs it."""
-        recommendation = request.recommendation
-        if recommendation is None:
-            return []
-        lines = []
-        backing = [e for e in request.evidence if e.source.id in recommendation.source_ids]
-        if backing and backing[0].n is not None:
-            lines.append((recommendation.statement, backing[0].n))
-        for note in recommendation.notes:
-            if backing and backing[0].n is not None:
-                lines.append((note, backing[-1].n if backing[-1].n is not None else backing[0].n))
-        return lines
+    # --- the main sentences -------------------------------------------------------------------
 
     def _select(
-        self, request: GenerationRequest, primary: Intent, exclude: set[str]
+        self, request: GenerationRequest, primary: Intent, taken: list[str]
     ) -> list[Candidate]:
-        candidates = self._candidates(request, primary)
-        if not candidates:
-            return []
-        best = candidates[0].score
+        candidates = self._candidates(request, request.evidence, request.question, primary)
         chosen: list[Candidate] = []
+        if not candidates:
+            return chosen
+        best = candidates[0].score
+        taken_terms = [frozenset(self.tokenizer(t)) for t in taken]
         per_passage: dict[str, int] = {}
         for candidate in candidates:
             if len(chosen) >= MAX_SENTENCES or candidate.score < best * KEEP_RATIO:
                 break
             chunk_id = candidate.evidence.chunk.id
-            if candidate.text in exclude or per_passage.get(chunk_id, 0) >= MAX_PER_PASSAGE:
+            if per_passage.get(chunk_id, 0) >= MAX_PER_PASSAGE:
                 continue
-            if any(_overlap(candidate.terms, other.terms) >= DUPLICATE_OVERLAP for other in chosen):
+            others = [*taken_terms, *(c.terms for c in chosen)]
+            if any(_duplicate(candidate.terms, other) for other in others):
+                continue
+            if not self._safe(candidate.text, request.context):
                 continue
             chosen.append(candidate)
             per_passage[chunk_id] = per_passage.get(chunk_id, 0) + 1
         return chosen
 
-    def _candidates(self, request: GenerationRequest, primary: Intent) -> list[Candidate]:
-        query_terms = self.tokenizer(request.question)
+    def _candidates(
+        self, request: GenerationRequest, evidence: Iterable[Evidence], query: str, primary: Intent
+    ) -> list[Candidate]:
+        query_terms = self.tokenizer(query)
         weights = _weights(query_terms)
         focus = {t for t in query_terms if t.startswith("c:") and self._is_focus(t)}
         wants_history = bool(_HISTORY_CUES.search(request.question))
+        asked = max((_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(query)), default=None)
+        populations = self._populations(query) | self._context_populations(request.context)
         first_roles = set(LAYOUTS[primary][0][1])
         found: list[Candidate] = []
-        for rank, evidence in enumerate(request.evidence):
-            if evidence.n is None:
+        for rank, passage in enumerate(evidence):
+            if passage.n is None:
                 continue
             passage_weight = 1.0 / (1.0 + 0.12 * rank)
-            summary = evidence.chunk.section.lower().startswith("summary")
-            for span in split_sentences(evidence.chunk.text):
-                text = span.text.strip()
-                if len(text) < 30 or _HEADING_LINE.match(text):
+            summary = passage.chunk.section.lower().startswith("summary")
+            for span in split_sentences(passage.chunk.text):
+                text = span.text.strip().lstrip("-* ").strip()
+                if len(text) < 30 or _SKIP_LINE.match(text):
                     continue
                 terms = frozenset(self.tokenizer(text))
                 overlap = sum(w for t, w in weights.items() if t in terms)
@@ -113,22 +142,97 @@ class ExtractiveGenerator:
                 score = 0.65 * overlap + 0.35 * passage_weight
                 if focus and not focus & terms:
                     score *= 0.35
+                lines = [_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(text)]
+                if asked is not None and lines and max(lines) > asked:
+                    score *= 0.4  # a second-line sentence for a first-line question
+                if self._populations(text) - populations:
+                    score *= 0.5  # a subgroup (HR-positive, brain metastases) not asked about
                 if sentence_roles & first_roles:
                     score += 0.12
                 if summary:
                     score += 0.05
-                if evidence.source.status is SourceStatus.SUPERSEDED and not wants_history:
+                if passage.source.status is SourceStatus.SUPERSEDED and not wants_history:
                     score *= 0.3
                 if len(text) > 400:
                     score *= 0.85
-                found.append(Candidate(text, evidence, terms, sentence_roles, score))
+                found.append(Candidate(text, passage, terms, sentence_roles, score))
         found.sort(key=lambda c: -c.score)
         return found
 
+    def _populations(self, text: str) -> set[str]:
+        lexicon = self.rules.lexicon
+        return {
+            m.concept_id
+            for m in lexicon.find(text)
+            if (c := lexicon.get(m.concept_id)) is not None and c.drug_class == POPULATION_CLASS
+        }
+
+    @staticmethod
+    def _context_populations(context: PatientContext) -> set[str]:
+        found = set()
+        if context.hr.status is FactStatus.STATED and context.hr.value == "positive":
+            found.add("hr-positive")
+        if context.brain_mets.status is FactStatus.STATED:
+            found.add("brain-metastases")
+        return found
+
     def _is_focus(self, token: str) -> bool:
-        """Drugs, regimens and clinical terms the question names must appear in the answer."""
-        concept = self.lexicon.get(token[2:])
-        return concept is not None and concept.id not in {"mbc", "her2-positive"}
+        """Drugs, regimens and terms the question names must appear in a quoted sentence."""
+        concept = self.rules.lexicon.get(token[2:])
+        return concept is not None and concept.drug_class != "" and concept.id != "chemotherapy"
+
+    # --- facets: the dose sentences of the recommended drugs ----------------------------------
+
+    def _facets(
+        self, request: GenerationRequest, chosen: list[Candidate]
+    ) -> list[tuple[str, Candidate]]:
+        picked: list[tuple[str, Candidate]] = []
+        for facet in request.facets:
+            candidate = self._facet_sentence(request, facet, [*chosen, *(c for _, c in picked)])
+            if candidate is not None:
+                picked.append((facet.heading, candidate))
+        return picked
+
+    def _facet_sentence(
+        self, request: GenerationRequest, facet: Facet, taken: list[Candidate]
+    ) -> Candidate | None:
+        passages = [e for e in (*request.evidence, *request.extra) if e.n in facet.numbers]
+        concept = f"c:{facet.concept_id}"
+        for candidate in self._candidates(request, passages, facet.query, Intent.DOSE):
+            if concept not in candidate.terms or facet.concept_id not in self._dosed(
+                candidate.text
+            ):
+                continue
+            if Role.REDUCTION in candidate.roles:
+                continue
+            if any(
+                c.text == candidate.text or facet.concept_id in self._dosed(c.text) for c in taken
+            ):
+                return None  # the drug's dose is already in the answer
+            if self._safe(candidate.text, request.context):
+                return candidate
+        return None
+
+    def _dosed(self, sentence: str) -> set[str]:
+        mentions = find_doses(
+            parse_answer(sentence), self.rules.lexicon, self.rules.dose_vocabulary
+        )
+        return {m.drug for m in mentions if m.drug}
+
+    def _safe(self, sentence: str, context: PatientContext) -> bool:
+        """False when the guardrails would warn about or block this sentence for this patient."""
+        parsed = parse_answer(sentence)
+        mentions = find_doses(parsed, self.rules.lexicon, self.rules.dose_vocabulary)
+        findings = [
+            *check_doses(mentions, self.rules.doses, self.rules.lexicon, context),
+            *check_pathway(parsed, context, self.rules.pathway, self.rules.lexicon),
+        ]
+        return not any(f.severity is not Severity.INFO for f in findings)
+
+
+def _cite(text: str, numbers: Iterable[int]) -> str:
+    marks = ", ".join(str(n) for n in dict.fromkeys(numbers))
+    return f"{text} [{marks}]"
 
 
 def _weights(terms: list[str]) -> dict[str, float]:
@@ -138,24 +242,12 @@ def _weights(terms: list[str]) -> dict[str, float]:
     return {t: w / total for t, w in raw.items()}
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+def _duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Near-duplicates: similar overall, or one mostly contained in the other."""
     if not a or not b:
-        return 0.0
-    return len(a & b) / math.sqrt(len(a) * len(b))
-
-
-def _render(primary: Intent, lead: list[tuple[str, int]], chosen: list[Candidate]) -> str:
-    sections: dict[str, list[str]] = {}
-    if lead:
-        sections["For this patient"] = [f"{text} [{n}]" for text, n in lead]
-    for candidate in chosen:
-        heading = heading_for(primary, set(candidate.roles))
-        line = f"{candidate.text} [{candidate.evidence.n}]"
-        sections.setdefault(heading, []).append(line)
-    order = ["For this patient"] + [heading for heading, _ in LAYOUTS[primary]]
-    blocks = []
-    for heading in order:
-        lines = sections.get(heading)
-        if lines:
-            blocks.append(f"**{heading}**\n" + "\n".join(f"- {line}" for line in lines))
-    return "\n\n".join(blocks)
+        return False
+    shared = len(a & b)
+    return (
+        shared / math.sqrt(len(a) * len(b)) >= DUPLICATE_OVERLAP
+        or shared / min(len(a), len(b)) >= 0.8
+    )

@@ -1,0 +1,113 @@
+"""Follow-up questions: a standalone question for retrieval and the facts carried over.
+
+    standalone_question("what dose?", history, context, lexicon)
+    # -> "what dose? (trastuzumab deruxtecan; HER2-positive metastatic breast cancer, ...)"
+    assumptions(earlier_context, context)
+    # -> ["progressed on thp"]
+
+Deterministic: a follow-up ("and if ...?", "what dose?", a question naming no drug) gains the
+drugs and regimens of the earlier turns (the last answer's lead regimen first) and the patient
+facts in words, so retrieval sees what the clinician means.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from guardrails.lexicon import ConceptKind, Lexicon
+from guardrails.records import BrainMets, FactStatus, PatientContext
+
+_FOLLOW_UP = re.compile(
+    r"^\s*(?:and|what about|how about|what if|if|but|also|same|then|so)\b|"
+    r"\b(?:she|he|her|his|they|them|it|that|this|those|these)\b|^\s*\w+(?:\s+\w+){0,3}\s*\?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str  # "user" or "assistant"
+    content: str
+
+
+def is_follow_up(question: str, history: Sequence[Turn], lexicon: Lexicon) -> bool:
+    if not any(t.role == "user" for t in history):
+        return False
+    names_something = any(
+        m.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN) for m in lexicon.find(question)
+    )
+    return bool(_FOLLOW_UP.search(question)) or not names_something
+
+
+def standalone_question(
+    question: str, history: Sequence[Turn], context: PatientContext, lexicon: Lexicon
+) -> str:
+    """The question as retrieval should see it."""
+    if not is_follow_up(question, history, lexicon):
+        return question
+    carried = _carried_concepts(question, history, lexicon)
+    facts = describe(context, lexicon)
+    extra = "; ".join(x for x in (", ".join(carried), ", ".join(facts)) if x)
+    return f"{question.strip()} ({extra})" if extra else question
+
+
+def _carried_concepts(question: str, history: Sequence[Turn], lexicon: Lexicon) -> list[str]:
+    """Drugs and regimens of the latest earlier turns that the question does not name."""
+    named = {m.concept_id for m in lexicon.find(question)}
+    carried: list[str] = []
+    for turn in reversed(history):
+        text = turn.content
+        if turn.role == "assistant":
+            text = text.split("\n\n")[0]  # the lead of an answer names its regimen
+        for mention in lexicon.find(text):
+            if (
+                mention.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN)
+                and mention.concept_id not in named
+            ):
+                label = lexicon.label(mention.concept_id)
+                if label not in carried:
+                    carried.append(label)
+        if carried:
+            break
+    return carried[:3]
+
+
+def describe(context: PatientContext, lexicon: Lexicon) -> list[str]:
+    """The known patient facts, in words."""
+    parts: list[str] = []
+    if context.her2.status is FactStatus.STATED:
+        parts.append(f"HER2-{context.her2.value}")
+    if context.hr.status is FactStatus.STATED:
+        parts.append(f"hormone receptor-{context.hr.value}")
+    if context.setting.status is FactStatus.STATED:
+        parts.append(f"{context.setting.value} disease")
+    if context.progressed_on:
+        parts.append("progressed on " + ", ".join(lexicon.label(c) for c in context.progressed_on))
+    months = context.months_since_adjuvant
+    if months.status is FactStatus.STATED and months.value is not None:
+        parts.append(f"relapse {months.value:g} months after adjuvant therapy")
+    brain = context.brain_mets
+    if brain.status is FactStatus.NEGATED:
+        parts.append("no brain metastases")
+    elif brain.status is FactStatus.STATED:
+        state = (
+            brain.value.value.replace("_", "-") + " " if isinstance(brain.value, BrainMets) else ""
+        )
+        parts.append(f"{state}brain metastases")
+    if context.ild_history.is_true:
+        parts.append("history of interstitial lung disease")
+    if context.lvef.status is FactStatus.STATED:
+        parts.append(f"LVEF {context.lvef.value:g}%")
+    if context.heart_failure.is_true:
+        parts.append("heart failure")
+    if context.pregnant.is_true:
+        parts.append("pregnant")
+    return parts
+
+
+def assumptions(earlier: PatientContext, current: PatientContext, lexicon: Lexicon) -> list[str]:
+    """Facts of earlier turns that still hold, for the answer to state ("as you said earlier")."""
+    now = set(describe(current, lexicon))
+    return [fact for fact in describe(earlier, lexicon) if fact in now]

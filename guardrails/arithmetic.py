@@ -1,0 +1,86 @@
+"""Dose arithmetic: an absolute dose of a weight- or surface-area-based drug is checked against
+the per-kg or per-m2 dose times the patient's weight or body surface area.
+
+    check_total(mention, "trastuzumab deruxtecan", rows, context)
+    # 5.4 mg/kg x 70 kg = 378 mg: "420 mg" is a block, "378 mg" passes
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from guardrails.dose_mentions import DoseMention, weight_in
+from guardrails.dose_table import PER_KG, DoseRow
+from guardrails.records import Finding, PatientContext, Severity
+
+TOLERANCE = 0.05  # rounding to vial sizes or to the nearest 10 mg stays within 5%
+
+
+def body_surface_area(weight_kg: float, height_cm: float) -> float:
+    """Mosteller: sqrt(height [cm] x weight [kg] / 3600), in m2."""
+    return math.sqrt(height_cm * weight_kg / 3600.0)
+
+
+def patient_measures(context: PatientContext, text: str = "") -> tuple[float | None, float | None]:
+    """Weight (kg) and body surface area (m2) from the context, else a weight in the text."""
+    weight = context.weight_kg.value if context.weight_kg.is_true else weight_in(text)
+    bsa = context.bsa_m2.value if context.bsa_m2.is_true else None
+    if bsa is None and weight and context.height_cm.is_true and context.height_cm.value:
+        bsa = body_surface_area(weight, context.height_cm.value)
+    return weight, bsa
+
+
+def check_total(
+    mention: DoseMention, name: str, rows: Sequence[DoseRow], context: PatientContext
+) -> list[Finding]:
+    weight, bsa = patient_measures(context, mention.sentence.text)
+    expected: list[tuple[float, DoseRow, float]] = []
+    for row in rows:
+        measure = weight if row.unit == PER_KG else bsa
+        if measure is None:
+            continue
+        for amount in (*row.amounts[:1], *row.reductions):
+            expected.append((amount * measure, row, amount))
+    if not expected:
+        basis = "weight" if rows[0].unit == PER_KG else "body surface area"
+        return [
+            _finding(
+                mention,
+                Severity.INFO,
+                "arithmetic.unchecked",
+                f"{mention.text} of {name} is an absolute dose; without the patient's "
+                f"{basis} Cairn cannot check it against {rows[0].unit}.",
+                rows,
+            )
+        ]
+    for total, _, _ in expected:
+        if abs(mention.amount - total) <= TOLERANCE * total:
+            return []
+    total, row, amount = min(expected, key=lambda e: abs(e[0] - mention.amount))
+    measure_text = f"{weight:g} kg" if row.unit == PER_KG else f"{bsa:.2f} m2"
+    return [
+        _finding(
+            mention,
+            Severity.BLOCK,
+            "arithmetic.wrong-total",
+            f"{name} at {amount:g} {row.unit} for {measure_text} is {total:.0f} mg, "
+            f"but the answer gives {mention.text}.",
+            rows,
+        )
+    ]
+
+
+def _finding(
+    mention: DoseMention, severity: Severity, rule_id: str, message: str, rows: Sequence[DoseRow]
+) -> Finding:
+    return Finding(
+        rule_id=rule_id,
+        severity=severity,
+        check="arithmetic",
+        message=message,
+        span=mention.sentence.claim,
+        start=mention.start,
+        end=mention.end,
+        source_ids=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
+    )

@@ -1,0 +1,276 @@
+"""Find dose mentions in text: drug, amount(s), unit, schedule, route, loading or maintenance.
+
+[m.describe() for m in find_doses(parse_answer(text), lexicon, vocabulary)]
+# "8 mg/kg then 6 mg/kg every 3 weeks" -> 8 mg/kg (loading), 6 mg/kg every 3 weeks (maintenance)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from guardrails import dose_patterns as p
+from guardrails.answer import AnswerSentence
+from guardrails.lexicon import ConceptKind, Lexicon, Mention
+
+
+@dataclass(frozen=True)
+class DoseVocabulary:
+    """What the dose table tells the parser: fixed-dose products, and each drug's units."""
+
+    products: frozenset[str] = frozenset()
+    units: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DoseMention:
+    drug: str | None  # a lexicon drug id; None when no known drug is named
+    drug_text: str
+    amounts: tuple[float, ...]  # several for "1,200 mg/600 mg/30,000 units"
+    units: tuple[str, ...]
+    low: float | None  # "75-100 mg/m2": the low end
+    per_day: bool
+    schedule: str | None
+    route: str | None
+    phase: str  # loading | maintenance | unspecified
+    reduced: bool
+    upper_bound: bool
+    negated: bool
+    partners: frozenset[str]  # drugs and regimens in the same clause
+    with_partners: frozenset[str]  # given "with" the dose: "750 mg/m2 twice daily with X"
+    text: str
+    sentence: AnswerSentence
+    start: int  # offsets in the whole answer
+    end: int
+
+    @property
+    def amount(self) -> float:
+        return self.amounts[0]
+
+    @property
+    def unit(self) -> str:
+        return self.units[0]
+
+    def describe(self) -> str:
+        parts = [
+            self.text,
+            self.schedule or "",
+            f"({self.phase})" if self.phase != "unspecified" else "",
+        ]
+        return " ".join(x for x in parts if x)
+
+
+@dataclass(frozen=True)
+class _Amount:
+    start: int
+    end: int
+    values: tuple[float, ...]
+    units: tuple[str, ...]
+    low: float | None
+    per_day: bool
+
+
+def find_doses(
+    sentences: Sequence[AnswerSentence],
+    lexicon: Lexicon,
+    vocabulary: DoseVocabulary | None = None,
+) -> list[DoseMention]:
+    """Every dose in the sentences. The vocabulary helps attribute amounts: after a fixed-dose
+    product they belong to it ('Phesgo ... 600 mg trastuzumab'), and among several drugs to
+    the one dosed in that unit."""
+    vocabulary = vocabulary or DoseVocabulary()
+    mentions: list[DoseMention] = []
+    previous_drug: Mention | None = None
+    for sentence in sentences:
+        text = sentence.text
+        concepts = lexicon.find(text)
+        drugs = [m for m in concepts if m.kind is ConceptKind.DRUG]
+        amounts = _amounts(text)
+        last: Mention | None = None
+        for i, amount in enumerate(amounts):
+            since = amounts[i - 1].end if i else 0
+            drug, unknown = _attribute(text, amount, drugs, vocabulary, since, last)
+            last = drug
+            if drug is None and not unknown and not drugs:
+                drug = previous_drug  # "T-DXd is an ADC. The dose is 5.4 mg/kg."
+            following = amounts[i + 1].start if i + 1 < len(amounts) else len(text)
+            window = _Window(text, amount, since, following, drug, drugs)
+            mentions.append(_mention(sentence, amount, window, drug, unknown, concepts, lexicon))
+        if drugs:
+            previous_drug = drugs[-1]
+    return mentions
+
+
+def weight_in(text: str) -> float | None:
+    """A body weight written in the text ('a 70 kg patient'), if any."""
+    match = p.WEIGHT.search(text)
+    return float(match.group(1)) if match else None
+
+
+def _amounts(text: str) -> list[_Amount]:
+    """Amount spans; runs joined by '/' merge into one compound amount; tablet strengths skip."""
+    found: list[_Amount] = []
+    for match in p.AMOUNT.finditer(text):
+        if p.STRENGTH.match(text[match.end() :]):
+            continue
+        value, unit = p.number(match.group("num")), p.unit_of(match.group("unit"))
+        per_day = bool(match.group("perday"))
+        if found and p.COMPOUND_GAP.match(text[found[-1].end : match.start()]):
+            last = found[-1]
+            merged = (*last.values, value), (*last.units, unit)
+            found[-1] = _Amount(last.start, match.end(), *merged, None, per_day)
+            continue
+        low = p.number(match.group("low")) if match.group("low") else None
+        found.append(_Amount(match.start(), match.end(), (value,), (unit,), low, per_day))
+    return found
+
+
+def _attribute(
+    text: str,
+    amount: _Amount,
+    drugs: list[Mention],
+    vocabulary: DoseVocabulary,
+    since: int,
+    last: Mention | None,
+) -> tuple[Mention | None, str]:
+    """The drug an amount belongs to, or the unknown drug word it follows.
+
+    In order: the fixed-dose product it follows; the drug right before it ('pertuzumab 840
+    mg'); 'X mg (of) DRUG'; an unknown drug name right before it ('dexamethasone 16 mg'); the
+    previous amount's drug when no drug is named since ('8 mg/kg then 6 mg/kg'); the subject of
+    'DRUG with PARTNER ... is given at X' when dosed in that unit; the nearest drug dosed in
+    that unit; the nearest drug before it; the first drug after it."""
+    start, end, unit = amount.start, amount.end, amount.units[0]
+    before = [d for d in drugs if d.end <= start]
+    after = [d for d in drugs if d.start >= end]
+    for product in (d for d in reversed(before) if d.concept_id in vocabulary.products):
+        if not re.search(r"[.;]", text[product.end : start]):
+            return product, ""
+    if before and re.fullmatch(r"[\s()]*(?::|at|of)?\s*", text[before[-1].end : start]):
+        return before[-1], ""
+    if after and re.fullmatch(r"\s*(?:of\s+)?", text[end : after[0].start]):
+        return after[0], ""
+    unknown = p.UNKNOWN_DRUG.search(text[max([since, *(d.end for d in before)]) : start])
+    if unknown:
+        return None, unknown.group(1)
+
+    def dosed_in_unit(drug: Mention) -> bool:
+        return unit in vocabulary.units.get(drug.concept_id, frozenset())
+
+    window = [d for d in before if d.start >= since]
+    if not window and last is not None and dosed_in_unit(last):
+        return last, ""  # "4 mg ... then 4 mg ...": the same drug as the amount before
+    if window and dosed_in_unit(window[0]) and p.SUBJECT_LINK.search(text[window[0].end : start]):
+        return window[0], ""
+    for drug in [*reversed(window), *reversed([d for d in before if d.start < since])]:
+        if dosed_in_unit(drug):
+            return drug, ""
+    if before:
+        return before[-1], ""
+    return (after[0], "") if after else (None, "")
+
+
+@dataclass
+class _Window:
+    """The text around an amount that describes it."""
+
+    text: str
+    amount: _Amount
+    since: int
+    following: int
+    drug: Mention | None
+    drugs: list[Mention]
+
+    def after(self) -> str:
+        """Up to the next amount, the next drug or a clause break."""
+        end = self.amount.end
+        breaks = [m.start() for m in p.CLAUSE_BREAK.finditer(self.text, end)]
+        breaks += [m.start() for m in p.NEXT_PHASE.finditer(self.text, end)]
+        next_drugs = [d.start for d in self.drugs if d.start >= end]
+        stop = min([self.following, *next_drugs, *breaks, len(self.text)])
+        return self.text[end:stop]
+
+    def before(self) -> str:
+        """From the clause start; after a previous amount, from the first separator on (what
+        comes before it is that amount's own descriptor)."""
+        start = self.amount.start
+        breaks = [m.end() for m in p.CLAUSE_BREAK.finditer(self.text, 0, start)]
+        clause = max([0, *breaks])
+        if self.since > clause:
+            separator = p.SEPARATOR.search(self.text, self.since, start)
+            return self.text[separator.start() if separator else start : start]
+        return self.text[clause:start]
+
+    def near(self) -> str:
+        """Schedule and route words before an amount count only next to its own drug
+        ('weekly paclitaxel 80 mg/m2'), never across a long gap."""
+        before, drug, start = self.before(), self.drug, self.amount.start
+        reach = min(len(before), 40)
+        if drug is not None and drug.end <= start and drug.start >= start - reach:
+            lead = self.text[max(start - reach, drug.start - 25) : drug.start]
+            return p.LEAD_IN_BREAK.split(lead)[-1] + self.text[drug.start : start]
+        return before[-40:]
+
+    def with_partners(self) -> list[str]:
+        """Drugs the dose is given 'with': right after it, linked by with/plus/and."""
+        end = self.amount.end
+        following = [d for d in self.drugs if d.start >= end and d.start <= self.following]
+        if following and p.PARTNER_LINK.match(self.text[end : following[0].start]):
+            return [d.concept_id for d in following]
+        return []
+
+
+def _mention(
+    sentence: AnswerSentence,
+    amount: _Amount,
+    window: _Window,
+    drug: Mention | None,
+    unknown: str,
+    concepts: list[Mention],
+    lexicon: Lexicon,
+) -> DoseMention:
+    text, start, end = sentence.text, amount.start, amount.end
+    after, before, near = window.after(), window.before(), window.near()
+    drug_id = drug.concept_id if drug else None
+    clause = _clause(text, start)
+    partners = frozenset(
+        c
+        for m in concepts
+        if clause[0] <= m.start < clause[1]
+        for c in (m.concept_id, *lexicon.drugs_of(m.concept_id))
+        if c != drug_id
+    )
+    linked = {c for d in window.with_partners() for c in (d, *lexicon.drugs_of(d))} - {drug_id}
+    return DoseMention(
+        drug=drug_id,
+        drug_text=drug.text if drug else unknown or _word_before(text, start),
+        amounts=amount.values,
+        units=amount.units,
+        low=amount.low,
+        per_day=amount.per_day,
+        schedule=p.first_of(p.SCHEDULES, after) or p.first_of(p.SCHEDULES, near, last=True),
+        route=p.first_of(p.ROUTES, after) or p.first_of(p.ROUTES, near, last=True),
+        phase=p.phase_of(before[-40:], after),
+        reduced=bool(p.REDUCED.search(text)),
+        upper_bound=bool(p.UPPER.search(before[-30:])),
+        negated=bool(p.NEGATION.search(before)),
+        partners=partners,
+        with_partners=frozenset(c for c in linked if c is not None),
+        text=text[start:end],
+        sentence=sentence,
+        start=sentence.start + start,
+        end=sentence.start + end,
+    )
+
+
+def _clause(text: str, position: int) -> tuple[int, int]:
+    """The span of the ';'-delimited clause around `position`."""
+    start = text.rfind(";", 0, position) + 1
+    end = text.find(";", position)
+    return start, end if end != -1 else len(text)
+
+
+def _word_before(text: str, start: int) -> str:
+    words = re.findall(r"[A-Za-z][\w-]*", text[:start])
+    return words[-1] if words else ""

@@ -1,0 +1,239 @@
+"""The dose table (`corpus/rules/doses.yaml`), loaded and validated.
+
+table = DoseTable.load(Path("corpus/rules/doses.yaml"), lexicon)
+table.rows_for("trastuzumab-deruxtecan")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guardrails.errors import RulesError
+from guardrails.lexicon import Lexicon
+from guardrails.yamlio import load_yaml, require
+
+UNITS = ("mg", "mg/kg", "mg/m2", "units")
+PER_KG, PER_M2 = "mg/kg", "mg/m2"
+SCHEDULES = {
+    "once": 0,
+    "weekly": 0,
+    "every 2 weeks": 0,
+    "every 3 weeks": 0,
+    "every 4 weeks": 0,
+    "once daily": 1,
+    "twice daily": 2,
+    "three times daily": 3,
+}  # value: administrations per day for daily schedules (0: not a daily schedule)
+PHASES = ("loading", "maintenance", "any")
+ROUTES = ("iv", "sc", "oral")
+
+
+@dataclass(frozen=True)
+class DoseRow:
+    id: str
+    drug: str
+    indication: str
+    phase: str
+    route: str
+    amounts: tuple[float, ...]  # one per part (several for fixed-dose combination products)
+    units: tuple[str, ...]
+    low: float | None  # a range instead of fixed amounts
+    high: float | None
+    schedules: tuple[str, ...]
+    partners: tuple[str, ...]
+    maximum: float | None
+    reductions: tuple[float, ...]
+    other_indication: bool
+    sources: tuple[str, ...]
+    note: str
+
+    @property
+    def unit(self) -> str:
+        return self.units[0]
+
+    def allows(self, amount: float, unit: str, reduced: bool) -> bool:
+        """Whether `amount` in `unit` is a dose of this row (a reduction step only if `reduced`)."""
+        for part_amount, part_unit in zip(self.amounts, self.units, strict=False):
+            if part_unit == unit and _same(amount, part_amount):
+                return True
+        in_range = self.low is not None and self.high is not None and unit == self.unit
+        if in_range and self.low - 1e-9 <= amount <= self.high + 1e-9:  # type: ignore[operator]
+            return True
+        return reduced and unit == self.unit and any(_same(amount, r) for r in self.reductions)
+
+    def describe(self) -> str:
+        if self.low is not None:
+            amount = f"{_fmt(self.low)}-{_fmt(self.high or self.low)} {self.unit}"
+        else:
+            amount = " / ".join(
+                f"{_fmt(a)} {u}" for a, u in zip(self.amounts, self.units, strict=True)
+            )
+        phase = f"{self.phase} " if self.phase != "any" else ""
+        return f"{phase}{amount} {' or '.join(self.schedules)}".strip()
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value):,}"
+
+
+@dataclass(frozen=True)
+class DoseTable:
+    rows: tuple[DoseRow, ...]
+
+    @classmethod
+    def load(cls, path: Path, lexicon: Lexicon) -> DoseTable:
+        return cls.from_data(load_yaml(path), lexicon, str(path))
+
+    @classmethod
+    def from_data(cls, data: Any, lexicon: Lexicon, origin: str = "doses.yaml") -> DoseTable:
+        if not isinstance(data, dict) or not isinstance(data.get("doses"), list):
+            raise RulesError([f"{origin}: expected a mapping with a list under 'doses'"])
+        problems: list[str] = []
+        rows = []
+        seen: set[str] = set()
+        for i, entry in enumerate(data["doses"]):
+            row = _parse_row(entry, f"{origin}: doses[{i}]", lexicon, problems)
+            if row is None:
+                continue
+            if row.id in seen:
+                problems.append(f"{origin}: doses[{i}]: id '{row.id}' is used twice")
+            seen.add(row.id)
+            rows.append(row)
+        if problems:
+            raise RulesError(problems)
+        return cls(tuple(rows))
+
+    def rows_for(self, drug: str) -> list[DoseRow]:
+        return [row for row in self.rows if row.drug == drug]
+
+    @property
+    def drugs(self) -> set[str]:
+        return {row.drug for row in self.rows}
+
+
+_FIELDS = {
+    "id",
+    "drug",
+    "indication",
+    "phase",
+    "route",
+    "amount",
+    "range",
+    "unit",
+    "schedule",
+    "partners",
+    "maximum",
+    "reductions",
+    "other_indication",
+    "sources",
+    "note",
+}
+
+
+def _parse_row(entry: Any, where: str, lexicon: Lexicon, problems: list[str]) -> DoseRow | None:
+    if not isinstance(entry, dict):
+        problems.append(f"{where}: expected a mapping")
+        return None
+    before = len(problems)
+    row_id = require(entry, "id", str, where, problems)
+    where = f"{where} ('{row_id}')" if row_id else where
+    drug = require(entry, "drug", str, where, problems)
+    for key in entry:
+        if key not in _FIELDS:
+            problems.append(f"{where}: unknown field '{key}'")
+    if drug and lexicon.get(drug) is None:
+        problems.append(f"{where}: drug '{drug}' is not an id in lexicon.yaml")
+    phase = entry.get("phase", "any")
+    route = entry.get("route")
+    if phase not in PHASES:
+        problems.append(f"{where}: field 'phase' must be one of {', '.join(PHASES)}")
+    if route not in ROUTES:
+        problems.append(f"{where}: field 'route' must be one of {', '.join(ROUTES)}")
+    amounts, units, low, high = _amounts(entry, where, problems)
+    schedules = _strings(entry.get("schedule"), "schedule", where, problems)
+    for schedule in schedules:
+        if schedule not in SCHEDULES:
+            problems.append(f"{where}: schedule '{schedule}' must be one of {', '.join(SCHEDULES)}")
+    if not schedules:
+        problems.append(f"{where}: missing field 'schedule'")
+    partners = _strings(entry.get("partners"), "partners", where, problems)
+    for partner in partners:
+        if lexicon.get(partner) is None:
+            problems.append(f"{where}: partner '{partner}' is not an id in lexicon.yaml")
+    sources = _strings(entry.get("sources"), "sources", where, problems)
+    if not sources:
+        problems.append(f"{where}: every dose row names the source ids that back it ('sources')")
+    reductions = entry.get("reductions") or []
+    maximum = entry.get("maximum")
+    if not all(isinstance(r, int | float) for r in reductions):
+        problems.append(f"{where}: 'reductions' must be a list of numbers")
+        reductions = []
+    if maximum is not None and not isinstance(maximum, int | float):
+        problems.append(f"{where}: 'maximum' must be a number")
+        maximum = None
+    if len(problems) > before:
+        return None
+    return DoseRow(
+        id=str(row_id),
+        drug=str(drug),
+        indication=str(entry.get("indication", "")),
+        phase=str(phase),
+        route=str(route),
+        amounts=amounts,
+        units=units,
+        low=low,
+        high=high,
+        schedules=schedules,
+        partners=partners,
+        maximum=float(maximum) if maximum is not None else None,
+        reductions=tuple(float(r) for r in reductions),
+        other_indication=bool(entry.get("other_indication", False)),
+        sources=sources,
+        note=str(entry.get("note", "")),
+    )
+
+
+def _amounts(
+    entry: dict[str, Any], where: str, problems: list[str]
+) -> tuple[tuple[float, ...], tuple[str, ...], float | None, float | None]:
+    unit = entry.get("unit")
+    units = tuple(unit) if isinstance(unit, list) else (unit,)
+    for u in units:
+        if u not in UNITS:
+            problems.append(f"{where}: unit '{u}' must be one of {', '.join(UNITS)}")
+    if "range" in entry:
+        span = entry["range"]
+        if not (
+            isinstance(span, list)
+            and len(span) == 2
+            and all(isinstance(v, int | float) for v in span)
+        ):
+            problems.append(f"{where}: 'range' must be [low, high]")
+            return (), units, None, None
+        return (), units, float(span[0]), float(span[1])
+    amount = entry.get("amount")
+    amounts = tuple(amount) if isinstance(amount, list) else (amount,)
+    if not all(isinstance(a, int | float) and not isinstance(a, bool) for a in amounts):
+        problems.append(
+            f"{where}: 'amount' must be a number or a list of numbers (or give 'range')"
+        )
+        return (), units, None, None
+    if len(amounts) != len(units):
+        problems.append(f"{where}: 'amount' and 'unit' must have the same number of parts")
+    return tuple(float(a) for a in amounts), units, None, None
+
+
+def _strings(value: Any, field: str, where: str, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) for v in items):
+        problems.append(f"{where}: '{field}' must be text or a list of text")
+        return ()
+    return tuple(items)

@@ -1,0 +1,151 @@
+"""The treatment pathway (`corpus/rules/pathway.yaml`): from a patient context to what the
+guideline recommends for this patient.
+
+    pathway = load_pathway(Path("corpus/rules/pathway.yaml"), lexicon)  # guardrails.pathway_rules
+    recommendation = pathway.recommend(context)   # None when no situation applies
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from guardrails.records import BrainMets, Fact, FactStatus, PatientContext, Recommendation
+
+CONDITION_KEYS = (
+    "line",
+    "hr",
+    "her2",
+    "brain_mets",
+    "ild_history",
+    "heart_failure",
+    "pregnant",
+    "lvef",
+    "months_since_adjuvant",
+)
+
+
+@dataclass(frozen=True)
+class Situation:
+    id: str
+    situation: str
+    when: dict[str, Any]
+    statement: str
+    preferred: tuple[str, ...]
+    acceptable: tuple[str, ...]
+    not_preferred: tuple[str, ...]
+    first_line_regimens: tuple[str, ...]
+    no_preference: bool
+    notes: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Contraindication:
+    id: str
+    drugs: tuple[str, ...]
+    when: dict[str, Any]
+    severity: str
+    message: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    """A pitfall or an emergency: text patterns with a message and sources."""
+
+    id: str
+    message: str
+    patterns: tuple[re.Pattern[str], ...]
+    sources: tuple[str, ...]
+    recommendation_only: bool = False
+
+
+@dataclass(frozen=True)
+class Pathway:
+    early_relapse_months: float
+    early_relapse_sources: tuple[str, ...]
+    later_line_after: frozenset[str]
+    second_line_after: frozenset[str]
+    situations: tuple[Situation, ...]
+    contraindications: tuple[Contraindication, ...]
+    pitfalls: tuple[PatternRule, ...]
+    emergencies: tuple[PatternRule, ...]
+
+    def line_of(self, context: PatientContext) -> int | None:
+        """The line of metastatic therapy the question is about: an early relapse counts as
+        second line; otherwise the stated line, else the line implied by prior therapy."""
+        months = context.months_since_adjuvant
+        if (
+            months.status is FactStatus.STATED
+            and months.value is not None
+            and not context.prior_therapies
+        ):
+            return 2 if months.value <= self.early_relapse_months else 1
+        if context.line.status is FactStatus.STATED and context.line.value:
+            return min(int(context.line.value), 3)
+        given = set(context.prior_therapies) | set(context.progressed_on)
+        if given & self.later_line_after:
+            return 3
+        if given & self.second_line_after:
+            return 2
+        if months.status is FactStatus.NEGATED:  # de novo metastatic disease, nothing given yet
+            return 1
+        return None
+
+    def situation_for(self, context: PatientContext) -> Situation | None:
+        line = self.line_of(context)
+        for situation in self.situations:
+            if all(
+                _holds(key, expected, context, line) for key, expected in situation.when.items()
+            ):
+                return situation
+        return None
+
+    def contraindications_for(self, context: PatientContext) -> list[Contraindication]:
+        line = self.line_of(context)
+        return [
+            c
+            for c in self.contraindications
+            if all(_holds(key, expected, context, line) for key, expected in c.when.items())
+        ]
+
+    def recommend(self, context: PatientContext) -> Recommendation | None:
+        situation = self.situation_for(context)
+        if situation is None:
+            return None
+        avoid = [d for c in self.contraindications_for(context) for d in c.drugs]
+        return Recommendation(
+            rule_id=f"pathway.{situation.id}",
+            situation=situation.situation,
+            statement=" ".join(situation.statement.split()),
+            preferred=tuple(p for p in situation.preferred if p not in avoid),
+            acceptable=tuple(a for a in situation.acceptable if a not in avoid),
+            avoid=tuple(dict.fromkeys(avoid)),
+            notes=tuple(" ".join(n.split()) for n in situation.notes),
+            source_ids=situation.sources,
+        )
+
+
+def _holds(key: str, expected: Any, context: PatientContext, line: int | None) -> bool:
+    if key == "line":
+        return line is not None and (
+            line in expected if isinstance(expected, list) else line == expected
+        )
+    fact: Fact[Any] = getattr(context, key)
+    if isinstance(expected, bool):
+        if expected:
+            return fact.is_true
+        return fact.status is FactStatus.NEGATED or (
+            fact.status is FactStatus.STATED and not fact.value
+        )
+    if fact.status is not FactStatus.STATED or fact.value is None:
+        return False
+    value = fact.value.value if isinstance(fact.value, BrainMets) else fact.value
+    if isinstance(expected, dict):
+        low, high = expected.get("min"), expected.get("max")
+        return (low is None or value >= low) and (high is None or value <= high)
+    if isinstance(expected, list):
+        return value in expected
+    return bool(value == expected)

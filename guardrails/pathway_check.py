@@ -1,0 +1,201 @@
+"""The pathway check: does the answer recommend what the pathway supports for this patient?
+
+    findings = check_pathway(sentences, context, pathway, lexicon)
+
+Raises: a contraindicated drug recommended (block, or warn per rule), a first-line regimen for an
+early relapse, a non-preferred regimen presented as preferred, a pitfall of pathway.yaml, and
+one drug presented as interchangeable with one it must never replace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from guardrails.answer import AnswerSentence
+from guardrails.lexicon import ConceptKind, Lexicon
+from guardrails.pathway import Pathway, Situation
+from guardrails.recommendations import RECOMMEND, Recommended, recommended
+from guardrails.records import Finding, PatientContext, Severity
+
+_ADVICE_NEGATION = re.compile(
+    r"\b(?:do not|don't|never|avoid|should not|shouldn't|must not|not to|no need to|"
+    r"mistake|error|wrong|pitfall|incorrect|rather than|instead of|not|against|warns?)\b",
+    re.IGNORECASE,
+)
+_SUBSTITUTION = re.compile(
+    r"\b(?:interchangeab\w*|substitut\w*|equivalent(?: to)?|the same (?:drug|thing|as)|"
+    r"swap\w*|biosimilar (?:of|to))\b",
+    re.IGNORECASE,
+)
+
+
+def check_pathway(
+    sentences: Sequence[AnswerSentence], context: PatientContext, pathway: Pathway, lexicon: Lexicon
+) -> list[Finding]:
+    picks = recommended(sentences, lexicon)
+    findings = _contraindicated(picks, context, pathway, lexicon)
+    situation = pathway.situation_for(context)
+    if situation is not None:
+        findings.extend(_against_situation(picks, situation, lexicon))
+    findings.extend(_pitfalls(sentences, pathway))
+    findings.extend(_substitutions(sentences, lexicon))
+    return _one_per_sentence_and_rule(findings)
+
+
+def _contraindicated(
+    picks: list[Recommended], context: PatientContext, pathway: Pathway, lexicon: Lexicon
+) -> list[Finding]:
+    findings = []
+    for rule in pathway.contraindications_for(context):
+        direct = {c for c in rule.drugs if lexicon.kind_of(c) is ConceptKind.DRUG}
+        for pick in picks:
+            if pick.concept_id in rule.drugs or lexicon.drugs_of(pick.concept_id) & direct:
+                severity = Severity.BLOCK if rule.severity == "block" else Severity.WARN
+                name = lexicon.label(pick.concept_id)
+                findings.append(
+                    _finding(
+                        pick.sentence,
+                        f"pathway.contraindicated.{rule.id}",
+                        severity,
+                        f"The answer recommends {name}. {rule.message}",
+                        rule.sources,
+                    )
+                )
+    return findings
+
+
+def _against_situation(
+    picks: list[Recommended], situation: Situation, lexicon: Lexicon
+) -> list[Finding]:
+    findings = []
+    preferred_drugs = {d for p in situation.preferred for d in lexicon.drugs_of(p)}
+    for pick in picks:
+        name = lexicon.label(pick.concept_id)
+        if pick.concept_id in situation.first_line_regimens:
+            findings.append(
+                _finding(
+                    pick.sentence,
+                    "pathway.early-relapse",
+                    Severity.WARN,
+                    f"The answer recommends {name}, a first-line regimen, but this "
+                    f"is {situation.situation}: {_first(situation.statement)}",
+                    situation.sources,
+                )
+            )
+            continue
+        if not pick.preferred:
+            continue
+        if situation.no_preference:
+            findings.append(
+                _finding(
+                    pick.sentence,
+                    "pathway.not-preferred",
+                    Severity.WARN,
+                    f"The answer presents {name} as preferred, but for "
+                    f"{situation.situation} the guideline prefers no regimen "
+                    "over another.",
+                    situation.sources,
+                )
+            )
+        elif pick.concept_id in situation.not_preferred or (
+            situation.preferred and not lexicon.drugs_of(pick.concept_id) <= preferred_drugs
+        ):
+            preferred = ", ".join(lexicon.label(p) for p in situation.preferred) or "no regimen"
+            findings.append(
+                _finding(
+                    pick.sentence,
+                    "pathway.not-preferred",
+                    Severity.WARN,
+                    f"The answer presents {name} as preferred for "
+                    f"{situation.situation}; the pathway prefers {preferred}.",
+                    situation.sources,
+                )
+            )
+    return findings
+
+
+def _pitfalls(sentences: Sequence[AnswerSentence], pathway: Pathway) -> list[Finding]:
+    findings = []
+    for sentence in sentences:
+        claim = sentence.claim
+        for rule in pathway.pitfalls:
+            if rule.recommendation_only and not RECOMMEND.search(claim):
+                continue
+            for pattern in rule.patterns:
+                match = pattern.search(claim)
+                if match and not _ADVICE_NEGATION.search(_clause_before(claim, match.start())):
+                    findings.append(
+                        _finding(
+                            sentence,
+                            f"pathway.pitfall.{rule.id}",
+                            Severity.WARN,
+                            rule.message,
+                            rule.sources,
+                        )
+                    )
+                    break
+    return findings
+
+
+def _substitutions(sentences: Sequence[AnswerSentence], lexicon: Lexicon) -> list[Finding]:
+    findings = []
+    for sentence in sentences:
+        claim = sentence.claim
+        match = _SUBSTITUTION.search(claim)
+        if not match or _ADVICE_NEGATION.search(claim[: match.start()][-60:]):
+            continue
+        drugs = [m.concept_id for m in lexicon.find(claim)]
+        for drug in drugs:
+            concept = lexicon.get(drug)
+            clash = [d for d in drugs if concept is not None and d in concept.never_substitute]
+            if clash:
+                findings.append(
+                    _finding(
+                        sentence,
+                        "pathway.substitution",
+                        Severity.BLOCK,
+                        f"{lexicon.label(drug)} and {lexicon.label(clash[0])} are "
+                        "different drugs with different doses and must never be "
+                        "substituted for each other.",
+                        (),
+                    )
+                )
+                break
+    return findings
+
+
+def _clause_before(text: str, start: int) -> str:
+    head = text[:start]
+    cut = max(head.rfind(";"), head.rfind(". "))
+    return head[cut + 1 :][-80:]
+
+
+def _first(statement: str) -> str:
+    return statement.split(";")[0].rstrip(".") + "."
+
+
+def _finding(
+    sentence: AnswerSentence, rule_id: str, severity: Severity, message: str, sources: Sequence[str]
+) -> Finding:
+    return Finding(
+        rule_id=rule_id,
+        severity=severity,
+        check="pathway",
+        message=message,
+        span=sentence.claim,
+        start=sentence.start,
+        end=sentence.end,
+        source_ids=tuple(sources),
+    )
+
+
+def _one_per_sentence_and_rule(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, int | None]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.rule_id, finding.start)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique

@@ -1,0 +1,145 @@
+"""Parsing and validating `pathway.yaml`; every problem names the file, the entry and the field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from guardrails.errors import RulesError
+from guardrails.lexicon import Lexicon
+from guardrails.pathway import CONDITION_KEYS, Contraindication, Pathway, PatternRule, Situation
+from guardrails.yamlio import load_yaml
+
+
+def load_pathway(path: Path, lexicon: Lexicon) -> Pathway:
+    return parse_pathway(load_yaml(path), lexicon, str(path))
+
+
+def parse_pathway(data: Any, lexicon: Lexicon, origin: str) -> Pathway:
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise RulesError([f"{origin}: expected a mapping with 'lines' and 'situations'"])
+    lines = data.get("lines") or {}
+    ids = _Ids(lexicon, problems)
+    pathway = Pathway(
+        early_relapse_months=float(lines.get("early_relapse_months", 12)),
+        early_relapse_sources=tuple(lines.get("early_relapse_sources") or ()),
+        later_line_after=frozenset(ids.check(lines.get("later_line_after"), f"{origin}: lines")),
+        second_line_after=frozenset(ids.check(lines.get("second_line_after"), f"{origin}: lines")),
+        situations=tuple(
+            _situation(e, f"{origin}: situations[{i}]", ids, problems)
+            for i, e in enumerate(data.get("situations") or [])
+        ),
+        contraindications=tuple(
+            _contraindication(e, f"{origin}: contraindications[{i}]", ids, problems)
+            for i, e in enumerate(data.get("contraindications") or [])
+        ),
+        pitfalls=tuple(
+            _pattern_rule(e, f"{origin}: pitfalls[{i}]", problems)
+            for i, e in enumerate(data.get("pitfalls") or [])
+        ),
+        emergencies=tuple(
+            _pattern_rule(e, f"{origin}: emergencies[{i}]", problems)
+            for i, e in enumerate(data.get("emergencies") or [])
+        ),
+    )
+    if not pathway.situations:
+        problems.append(f"{origin}: no situations defined")
+    if problems:
+        raise RulesError(problems)
+    return pathway
+
+
+class _Ids:
+    """Checks that regimen and drug ids exist in the lexicon."""
+
+    def __init__(self, lexicon: Lexicon, problems: list[str]) -> None:
+        self.lexicon, self.problems = lexicon, problems
+
+    def check(self, value: Any, where: str) -> tuple[str, ...]:
+        items = value or []
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            self.problems.append(f"{where}: expected a list of lexicon ids")
+            return ()
+        for item in items:
+            if self.lexicon.get(item) is None:
+                self.problems.append(f"{where}: '{item}' is not an id in lexicon.yaml")
+        return tuple(items)
+
+
+def _entry(
+    entry: Any, where: str, problems: list[str], required: tuple[str, ...]
+) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        problems.append(f"{where}: expected a mapping")
+        return {}
+    for key in required:
+        if not entry.get(key):
+            problems.append(f"{where} ('{entry.get('id', '?')}'): missing field '{key}'")
+    if "sources" in required and not isinstance(entry.get("sources"), list):
+        problems.append(f"{where}: every rule names the source ids that back it ('sources')")
+    return entry
+
+
+def _when(entry: dict[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
+    when = entry.get("when") or {}
+    if not isinstance(when, dict):
+        problems.append(f"{where}: 'when' must be a mapping of conditions")
+        return {}
+    for key in when:
+        if key not in CONDITION_KEYS:
+            problems.append(f"{where}: unknown condition '{key}' (use {', '.join(CONDITION_KEYS)})")
+    return when
+
+
+def _situation(entry: Any, where: str, ids: _Ids, problems: list[str]) -> Situation:
+    e = _entry(entry, where, problems, ("id", "statement", "sources"))
+    where = f"{where} ('{e.get('id', '?')}')"
+    return Situation(
+        id=str(e.get("id", "")),
+        situation=str(e.get("situation", e.get("id", ""))),
+        when=_when(e, where, problems),
+        statement=str(e.get("statement", "")),
+        preferred=ids.check(e.get("preferred"), where),
+        acceptable=ids.check(e.get("acceptable"), where),
+        not_preferred=ids.check(e.get("not_preferred"), where),
+        first_line_regimens=ids.check(e.get("first_line_regimens"), where),
+        no_preference=bool(e.get("no_preference", False)),
+        notes=tuple(str(n) for n in e.get("notes") or ()),
+        sources=tuple(e.get("sources") or ()),
+    )
+
+
+def _contraindication(entry: Any, where: str, ids: _Ids, problems: list[str]) -> Contraindication:
+    e = _entry(entry, where, problems, ("id", "drugs", "when", "message", "sources"))
+    where = f"{where} ('{e.get('id', '?')}')"
+    severity = e.get("severity", "block")
+    if severity not in ("warn", "block"):
+        problems.append(f"{where}: severity must be warn or block")
+    return Contraindication(
+        id=str(e.get("id", "")),
+        drugs=ids.check(e.get("drugs"), where),
+        when=_when(e, where, problems),
+        severity=str(severity),
+        message=" ".join(str(e.get("message", "")).split()),
+        sources=tuple(e.get("sources") or ()),
+    )
+
+
+def _pattern_rule(entry: Any, where: str, problems: list[str]) -> PatternRule:
+    e = _entry(entry, where, problems, ("id", "message", "patterns", "sources"))
+    where = f"{where} ('{e.get('id', '?')}')"
+    patterns = []
+    for i, raw in enumerate(e.get("patterns") or []):
+        try:
+            patterns.append(re.compile(str(raw), re.IGNORECASE))
+        except re.error as exc:
+            problems.append(f"{where}: patterns[{i}] is not a valid regular expression ({exc})")
+    return PatternRule(
+        id=str(e.get("id", "")),
+        message=" ".join(str(e.get("message", "")).split()),
+        patterns=tuple(patterns),
+        sources=tuple(e.get("sources") or ()),
+        recommendation_only=bool(e.get("recommendation_only", False)),
+    )

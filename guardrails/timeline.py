@@ -1,0 +1,185 @@
+"""Time and treatment history: months since adjuvant therapy, the line asked about, and the
+therapies given and progressed on in the metastatic setting.
+
+    months_since_adjuvant("relapsed 4 months after finishing adjuvant trastuzumab", 0, []).value
+    # -> 4.0
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from guardrails.lexicon import ConceptKind, Lexicon
+from guardrails.records import Fact, FactStatus
+
+_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty-four": 24,
+    "several": 3,
+    "few": 3,
+    "half a": 0.5,
+}
+_UNIT_MONTHS = {
+    "day": 1 / 30.4,
+    "week": 1 / 4.35,
+    "wk": 1 / 4.35,
+    "month": 1.0,
+    "mo": 1.0,
+    "year": 12.0,
+    "yr": 12.0,
+    "y": 12.0,
+}
+_QUANTITY = (
+    r"(?P<n>\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _WORDS), key=len, reverse=True)) + r")"
+)
+_DURATION = re.compile(
+    rf"(?P<bound>more than|over|>|less than|under|<|within|about|approximately|~)?\s*{_QUANTITY}"
+    r"[\s-]*(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|y)\b",
+    re.I,
+)
+_ADJUVANT = re.compile(
+    r"\b(?:neo)?adjuvant|\(neo\)adjuvant|\bperioperative|\bpost[- ]?operative|\bcurative[- ]intent",
+    re.I,
+)
+_RELATION_AFTER = re.compile(r"^\s*(?:after|since|following|post|from|of)\b", re.I)
+_LATER = re.compile(
+    r"^\s*(?:later|ago|afterwards|after (?:that|completion|finishing|completing|stopping))\b", re.I
+)
+_DURING = re.compile(
+    r"\b(?:during|while on|while receiving|on)\s+(?:\w+\s+){0,2}?(?:neo)?adjuvant\b", re.I
+)
+_DISEASE_FREE = re.compile(r"disease[- ]free interval|\bDFI\b|relapse[- ]free interval", re.I)
+_DE_NOVO = re.compile(r"\bde[- ]novo\b", re.I)
+
+_LINE = [
+    (
+        1,
+        re.compile(
+            r"\b(?:first|1st)[- ]line|\b1L\b|\bfront[- ]?line|\btreatment[- ]na[iï]ve", re.I
+        ),
+    ),
+    (2, re.compile(r"\b(?:second|2nd)[- ]line|\b2L\b", re.I)),
+    (
+        3,
+        re.compile(
+            r"\b(?:third|3rd|fourth|4th|later|subsequent)[- ]lines?|\b[34]L\b"
+            r"|\bbeyond (?:the )?second",
+            re.I,
+        ),
+    ),
+]
+_PROGRESSION = re.compile(
+    r"\bprogress(?:ed|ion|ing|es)?\b|\bfail(?:ed|ure|ing)?\b|\brefractory\b|\bresistant\b|"
+    r"\bPD\b|\brelapsed on\b|\bstopped working\b",
+    re.I,
+)
+_PRIOR = re.compile(
+    r"\b(?:prior|previous(?:ly)?|received|treated with|after|post|following|had|s/p|"
+    r"completed|currently on|was on|is on|on)\b",
+    re.I,
+)
+_AFTER_LINE = re.compile(r"\b(?:after|post|following|beyond|on|with)\s+(?:\w+\s+)?$", re.I)
+_CLAUSE = re.compile(
+    r"[.;?!\n]|,\s*(?:and\s+)?(?:now|what|should|which|is|can|would|but)\b|\bbut\b", re.I
+)
+
+
+def months_since_adjuvant(text: str, turn: int, earlier: Sequence[str]) -> Fact[Any]:
+    """Months from the end of (neo)adjuvant HER2 therapy to relapse, if the text says."""
+    if _DE_NOVO.search(text):
+        return Fact(value=None, status=FactStatus.NEGATED, evidence="de novo", turn=turn)
+    adjuvant_here = _ADJUVANT.search(text)
+    adjuvant_before = any(_ADJUVANT.search(t) for t in earlier)
+    if adjuvant_here and _DURING.search(text):
+        match = _DURING.search(text)
+        assert match is not None
+        return Fact(value=0.0, status=FactStatus.STATED, evidence=match.group(), turn=turn)
+    for match in _DURATION.finditer(text):
+        after = text[match.end() :]
+        before = text[max(0, match.start() - 60) : match.start()]
+        related = (
+            (adjuvant_here and (_RELATION_AFTER.match(after) or _LATER.match(after)))
+            or (adjuvant_here and _DISEASE_FREE.search(before))
+            or (adjuvant_before and _LATER.match(after))
+        )
+        if related:
+            return Fact(
+                value=_months(match),
+                status=FactStatus.STATED,
+                evidence=match.group().strip() + after[:40],
+                turn=turn,
+            )
+    return Fact()
+
+
+def _months(match: re.Match[str]) -> float:
+    raw = match.group("n").lower()
+    number = float(raw) if raw[0].isdigit() else float(_WORDS[raw])
+    unit = match.group("unit").lower().rstrip("s")
+    months = number * _UNIT_MONTHS.get(unit, _UNIT_MONTHS.get(unit[:2], 1.0))
+    bound = (match.group("bound") or "").lower()
+    if bound in ("more than", "over", ">"):
+        months += 0.5
+    elif bound in ("less than", "under", "<"):
+        months -= 0.5
+    return round(months, 1)
+
+
+def lines_and_therapies(
+    text: str, turn: int, lexicon: Lexicon
+) -> tuple[Fact[Any], list[str], list[str]]:
+    """The line asked about (when stated), the metastatic therapies given and those progressed
+    on."""
+    line: Fact[Any] = Fact()
+    priors: list[str] = []
+    progressed: list[str] = []
+    start = 0
+    for boundary in [*(m.start() for m in _CLAUSE.finditer(text)), len(text)]:
+        clause = text[start:boundary]
+        start = boundary
+        if not clause.strip():
+            continue
+        progression = bool(_PROGRESSION.search(clause))
+        for value, pattern in _LINE:
+            match = pattern.search(clause)
+            if match:
+                lead = clause[: match.start()]
+                done = _PROGRESSION.search(lead) or _AFTER_LINE.search(lead)
+                implied = value + 1 if done else value
+                if line.value is None or implied > line.value:
+                    line = Fact(
+                        value=min(implied, 3),
+                        status=FactStatus.STATED,
+                        evidence=clause.strip(),
+                        turn=turn,
+                    )
+        if _ADJUVANT.search(clause):
+            continue  # therapies of the early setting are not metastatic lines
+        therapies = [
+            m.concept_id
+            for m in lexicon.find(clause)
+            if m.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN)
+        ]
+        if progression:
+            progressed.extend(t for t in therapies if t not in progressed)
+        if progression or _PRIOR.search(clause):
+            priors.extend(t for t in therapies if t not in priors)
+    return line, priors, progressed
