@@ -48,8 +48,9 @@ def standalone_question(
     if not is_follow_up(question, history, lexicon):
         return question
     carried = _carried_concepts(question, history, lexicon)
+    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
     facts = describe(context, lexicon)
-    extra = "; ".join(x for x in (", ".join(carried), ", ".join(facts)) if x)
+    extra = "; ".join(x for x in (previous.strip(), ", ".join(carried), ", ".join(facts)) if x)
     return f"{question.strip()} ({extra})" if extra else question
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from guardrails.lexicon import ConceptKind, Lexicon
+
 
 class Intent(StrEnum):
     DOSE = "dose"
@@ -25,55 +27,56 @@ def _cue(words: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{words})", re.IGNORECASE)
 
 
-_INTENT_CUES: list[tuple[Intent, re.Pattern[str]]] = [
-    (
-        Intent.DOSE,
-        _cue(
-            r"doses?\b|dosing|dosage|how much|mg\b|mg/|loading|maintenance dose|"
-            r"dose reduc|reduce the dose|schedule|infusion time|how (?:is it|are they) given|"
-            r"how often|frequency|titrat"
-        ),
-    ),
-    (
-        Intent.DIFFERENCE,
-        _cue(
-            r"differ|disagree|conflict|versus esmo|vs\.? esmo|asco vs|esmo vs|"
-            r"which guideline|why do (?:the )?guidelines|threshold"
-        ),
-    ),
-    (
-        Intent.TRIAL,
-        _cue(
-            r"trial|study|studies|results?\b|pfs\b|os\b|hazard|hr\b|efficacy|"
-            r"survival|response rate|orr\b|data\b|evidence|phase [123]|median|benefit"
-        ),
-    ),
-    (
-        Intent.SAFETY,
-        _cue(
-            r"toxicit|side effect|adverse|monitor|warning|contraindicat|safety|"
-            r"risk|pneumonitis|ild\b|interstitial|cardiac|cardio|lvef|ejection|heart|"
-            r"hold\b|interrupt|discontinu|pregnan|diarrh|hepat|liver|platelet|"
-            r"interaction|avoid|steroid|grade [1-4]"
-        ),
-    ),
-    (
-        Intent.TREATMENT,
-        _cue(
-            r"treat|therap|first[- ]line|second[- ]line|third[- ]line|later[- ]line|"
-            r"1st|2nd|3rd|line\b|option|recommend|regimen|next\b|give\b|standard|"
-            r"preferred|approach|manage|choice|start|after progress|relapse|recurr|"
-            r"sequenc|maintenance|continue|stop"
-        ),
-    ),
-]
+_DOSE = _cue(
+    r"doses?\b|dosing|dosage|how much|mg\b|mg/|loading|maintenance dose|dose reduc|"
+    r"reduce the dose|schedule|infusion time|how (?:is it|are they) given|how often|"
+    r"frequency|titrat|prophylaxis"
+)
+_DIFFERENCE = _cue(
+    r"differ|disagree|conflict|versus esmo|vs\.? esmo|asco vs|esmo vs|nccn vs|vs\.? asco|"
+    r"which guideline|why do(?:es)? (?:the )?(?:guidelines?|asco|esmo|label)|threshold|"
+    r"same\?|but the (?:enhertu |t-dxd )?label"
+)
+# Asking what to give: a line of therapy, options, what next, which regimen.
+_TREATMENT_STRONG = _cue(
+    r"first[- ]line|second[- ]line|third[- ]line|later[- ]line|\b[1-5]L\b|1st|2nd|3rd|\d+th line|"
+    r"options?\b|what next|next\b|which regimen|what regimen|regimen\?|recommend|"
+    r"what (?:should|do|would) (?:i|we|you) (?:give|use|start|do)|treat (?:as|with)|"
+    r"can (?:she|he|i|we) (?:still )?(?:get|have|receive|give|use|start)|should (?:she|he|i|we)"
+)
+_TRIAL = _cue(
+    r"trial|study|studies|results?\b|pfs\b|os\b|hazard|\bhr\b|efficacy|survival|response rate|"
+    r"orr\b|data\b|evidence|phase [123]|median|benefit|randomi"
+)
+_SAFETY = _cue(
+    r"toxicit|side effect|adverse|monitor|warning|contraindicat|safety|risk|pneumonitis|ild\b|"
+    r"interstitial|cardiac|cardio|lvef|\bef\b|ejection|heart|hold\b|interrupt|discontinu|pregnan|"
+    r"diarrh|hepat|liver|platelet|interaction|avoid|steroid|grade [1-4]|echo\b|mri\b|screen"
+)
+_TREATMENT = _cue(
+    r"treat|therap|line\b|regimen|give\b|standard|preferred|approach|manage|choice|start|"
+    r"after progress|relaps|recurr|sequenc|maintenance|continue|stop|add\b|switch"
+)
 
 
-def intents(question: str) -> list[Intent]:
-    """The intents a question expresses, most specific first; GENERAL when none matches."""
-    found = [intent for intent, pattern in _INTENT_CUES if pattern.search(question)]
-    # A treatment question that names an outcome ("does T-DXd improve survival") is about trials
-    # only when it names no line, option or recommendation.
+def intents(question: str, lexicon: Lexicon | None = None) -> list[Intent]:
+    """The intents a question expresses, the main one first; GENERAL when none matches.
+
+    A dose or a guideline difference is asked for explicitly; "what next / which line /
+    options" makes a treatment question even when it names a toxicity or a trial; a named trial
+    or an outcome makes a trial question; then safety; then treatment in general."""
+    names_trial = lexicon is not None and any(
+        m.kind is ConceptKind.TRIAL for m in lexicon.find(question)
+    )
+    ordered = [
+        (Intent.DIFFERENCE, bool(_DIFFERENCE.search(question))),
+        (Intent.DOSE, bool(_DOSE.search(question))),
+        (Intent.TREATMENT, bool(_TREATMENT_STRONG.search(question))),
+        (Intent.TRIAL, names_trial or bool(_TRIAL.search(question))),
+        (Intent.SAFETY, bool(_SAFETY.search(question))),
+        (Intent.TREATMENT, bool(_TREATMENT.search(question))),
+    ]
+    found = list(dict.fromkeys(intent for intent, hit in ordered if hit))
     return found or [Intent.GENERAL]
 
 

@@ -17,11 +17,17 @@ from assistant.conversation import Turn, assumptions, standalone_question
 from assistant.generators.base import GenerationRequest, Generator
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.intent import intents
-from assistant.planning import Plan, make_plan
+from assistant.planning import Plan, make_plan, search_query
 from assistant.records import Answer, Evidence
-from assistant.retrieval import Filters, HybridRetriever, Retriever
+from assistant.retrieval import Filters, HybridRetriever, RetrievalResult, Retriever
 from assistant.safe_message import blocked_text
-from assistant.scope import CorpusInfo, not_covered_text
+from assistant.scope import (
+    CorpusInfo,
+    ScopeDecision,
+    correct_spelling,
+    judge_scope,
+    not_covered_text,
+)
 from assistant.settings import Settings
 from guardrails.context import extract_context
 from guardrails.errors import CairnError
@@ -118,21 +124,29 @@ class Cairn:
         lexicon = self.rules.lexicon
         context = self.context_of(question, history, overrides)
         earlier = self._earlier_context(history)
+        vocabulary = self.retriever.snapshot.words
         standalone = standalone_question(question, history, context, lexicon)
-        primary = intents(standalone)[0]
+        standalone = correct_spelling(standalone, vocabulary, lexicon)
+        primary = intents(question, lexicon)[0]
         recommendation = self.rules.pathway.recommend(context)
         clock.lap("context")
 
+        def judge(result: RetrievalResult) -> ScopeDecision:
+            return judge_scope(
+                question, context, result, self.corpus, vocabulary, lexicon, self.settings.retrieval
+            )
+
+        query = search_query(standalone, primary, recommendation, lexicon)
         plan = make_plan(
-            standalone, question, primary, recommendation, context, self.retriever, self.rules,
-            self.settings.retrieval, filters,
+            query, question, primary, recommendation, context, self.retriever, self.rules,
+            self.settings.retrieval, judge, filters,
         )  # fmt: skip
         clock.lap("retrieve")
 
         if plan.covered:
             request = GenerationRequest(
                 standalone, context, plan.main, plan.extra, recommendation, plan.lead,
-                plan.notices, plan.facets,
+                plan.notices, plan.facets, primary,
             )  # fmt: skip
             pieces = []
             for piece in self.generator.stream(request):
@@ -140,17 +154,19 @@ class Cairn:
                 yield Token(piece)
             draft = "".join(pieces)
         else:
-            draft = not_covered_text(self.corpus, question)
+            draft = not_covered_text(self.corpus, plan.scope.reason)
             yield Token(draft)
         body, cited, dropped = renumber(draft, plan.evidence)
         clock.lap("generate")
 
         passages = [e.passage() for e in cited]
-        verdict = review(body, question, context, passages, self.rules)
+        verdict = review(body, question, context, passages, self.rules, grounded=plan.covered)
         clock.lap("review")
 
         answer = self._answer(question, standalone, context, body, cited, verdict, clock, plan)
+        answer.search_query = query
         answer.assumptions.extend(assumptions(earlier, context, lexicon) if history else [])
+        answer.invalid_markers.extend(dropped)
         if dropped:
             markers = ", ".join(map(str, dropped))
             answer.notices.append(f"Citation markers {markers} pointed to no passage; removed.")
@@ -202,4 +218,5 @@ class Cairn:
             generator=self.generator.name,
             covered=plan.covered,
             retrieved=[e.chunk.id for e in plan.main],
+            retrieved_sources=plan.ranked_sources,
         )

@@ -12,18 +12,28 @@ All passages share one numbering, 1..n.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.intent import Intent
 from assistant.records import Evidence
 from assistant.retrieval import Filters, RetrievalResult, Retriever
-from assistant.scope import is_covered
+from assistant.scope import ScopeDecision
 from assistant.settings import RetrievalSettings
+from guardrails.lexicon import Lexicon
 from guardrails.records import PatientContext, Recommendation
 from guardrails.rules import RuleBook
 from guardrails.safety import emergencies
 
 MAX_FACET_DRUGS = 3
+# The kinds of source each kind of question is best answered from.
+KINDS_FOR: dict[Intent, tuple[str, ...]] = {
+    Intent.TREATMENT: ("guideline", "consensus", "review"),
+    Intent.DOSE: ("label",),
+    Intent.TRIAL: ("trial",),
+    Intent.SAFETY: ("label", "review"),
+    Intent.DIFFERENCE: ("consensus", "guideline"),
+}
 
 
 @dataclass(frozen=True)
@@ -45,12 +55,27 @@ class Facet:
 @dataclass
 class Plan:
     result: RetrievalResult
-    covered: bool
+    scope: ScopeDecision
     main: list[Evidence] = field(default_factory=list)
     extra: list[Evidence] = field(default_factory=list)
     lead: list[Line] = field(default_factory=list)
     facets: list[Facet] = field(default_factory=list)
     notices: list[Line] = field(default_factory=list)
+
+    @property
+    def covered(self) -> bool:
+        return self.scope.covered
+
+    @property
+    def ranked_sources(self) -> list[str]:
+        """Sources in the order the answer relies on them: the pathway's backing passages
+        first (the answer leads with them), then hybrid retrieval's ranking."""
+        lead = [e.source.id for n in self.lead_numbers for e in self.evidence if e.n == n]
+        return list(dict.fromkeys([*lead, *self.result.ranked_sources]))
+
+    @property
+    def lead_numbers(self) -> list[int]:
+        return [n for line in (*self.notices, *self.lead) for n in line.numbers]
 
     @property
     def evidence(self) -> list[Evidence]:
@@ -68,6 +93,20 @@ class Plan:
         return numbered.n
 
 
+def search_query(
+    question: str, primary: Intent, recommendation: Recommendation | None, lexicon: Lexicon
+) -> str:
+    """For a treatment question the pathway knows the situation ("second line, after
+    progression on first-line HER2-targeted therapy") and the regimens it supports: adding them
+    finds the guideline passages about the next step rather than about the therapy given."""
+    if recommendation is None or primary not in (Intent.TREATMENT, Intent.GENERAL):
+        return question
+    regimens = [
+        lexicon.label(r) for r in (recommendation.preferred or recommendation.acceptable[:2])
+    ]
+    return f"{question} ({'; '.join([recommendation.situation, *regimens])})"
+
+
 def make_plan(
     question: str,
     original: str,
@@ -77,11 +116,12 @@ def make_plan(
     retriever: Retriever,
     rules: RuleBook,
     settings: RetrievalSettings,
+    judge: Callable[[RetrievalResult], ScopeDecision],
     filters: Filters | None = None,
 ) -> Plan:
-    result = retriever.retrieve(question, settings.top_k, filters)
+    result = retriever.retrieve(question, settings.top_k, filters, KINDS_FOR.get(primary, ()))
     main = [e.model_copy(update={"n": i}) for i, e in enumerate(result.evidence, start=1)]
-    plan = Plan(result=result, covered=is_covered(result, settings), main=main)
+    plan = Plan(result=result, scope=judge(result), main=main)
     if not plan.covered:
         return plan
     for rule in emergencies(original, rules.pathway):

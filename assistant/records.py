@@ -48,6 +48,7 @@ class Answer(BaseModel):
 
     question: str
     standalone_question: str
+    search_query: str = Field("", description="What retrieval searched for")
     context: PatientContext
     text: str = Field(description="Markdown shown to the user (after review)")
     draft: str = Field("", description="The generator's text before review replaced it, if it did")
@@ -63,3 +64,9 @@ class Answer(BaseModel):
     )
     notices: list[str] = Field(default_factory=list, description="Urgent-care and fallback notices")
     retrieved: list[str] = Field(default_factory=list, description="Chunk ids retrieved")
+    retrieved_sources: list[str] = Field(
+        default_factory=list, description="Source ids in retrieval order (up to 20)"
+    )
+    invalid_markers: list[int] = Field(
+        default_factory=list, description="Citation numbers that pointed to no passage (removed)"
+    )

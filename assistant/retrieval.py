@@ -67,6 +67,7 @@ class Filters:
 @dataclass
 class RetrievalResult:
     evidence: list[Evidence]
+    ranked_sources: list[str] = field(default_factory=list)
     best_similarity: float = 0.0
     query_terms: list[str] = field(default_factory=list)
     matched_terms: list[str] = field(default_factory=list)
@@ -78,7 +79,13 @@ class RetrievalResult:
 
 
 class Retriever(Protocol):
-    def retrieve(self, query: str, k: int, filters: Filters | None = None) -> RetrievalResult: ...
+    def retrieve(
+        self,
+        query: str,
+        k: int,
+        filters: Filters | None = None,
+        prefer_kinds: tuple[str, ...] = (),
+    ) -> RetrievalResult: ...
 
     def passage_from(self, source_id: str, query: str) -> Evidence | None: ...
 
@@ -159,15 +166,23 @@ class HybridRetriever:
             self._vectors[text] = vector
         return vector
 
-    def retrieve(self, query: str, k: int, filters: Filters | None = None) -> RetrievalResult:
+    def retrieve(
+        self,
+        query: str,
+        k: int,
+        filters: Filters | None = None,
+        prefer_kinds: tuple[str, ...] = (),
+    ) -> RetrievalResult:
+        """The top k passages; `prefer_kinds` ranks sources of those kinds (e.g. labels for a
+        dose question) a few places higher."""
         snapshot = self.snapshot
         filters = filters or Filters()
         candidates = max(self.settings.candidates, k)
         dense = self._dense(snapshot, query, candidates, filters)
         tokens = self.tokenizer(query)
         lexical = self._lexical(snapshot, tokens, candidates, filters)
-        fused = self._fuse(snapshot, dense, lexical)
-        top = fused[:k]
+        fused = self._fuse(snapshot, dense, lexical, prefer_kinds)
+        top = _diverse(snapshot, fused, k, self.settings.max_per_source)
         evidence = [
             Evidence(
                 chunk=snapshot.chunks[row],
@@ -180,8 +195,10 @@ class HybridRetriever:
         ]
         terms = sorted(set(tokens))
         seen = {t for row, _ in top for t in self._row_terms(snapshot, row)}
+        ranked_sources = _rank_sources(snapshot, fused)
         return RetrievalResult(
             evidence=evidence,
+            ranked_sources=ranked_sources[:20],
             best_similarity=max(dense.values(), default=0.0),
             query_terms=terms,
             matched_terms=[t for t in terms if t in seen],
@@ -225,15 +242,23 @@ class HybridRetriever:
         return dict(snapshot.lexical.search(tokens, candidates, mask))
 
     def _fuse(
-        self, snapshot: Snapshot, dense: dict[int, float], lexical: dict[int, float]
+        self,
+        snapshot: Snapshot,
+        dense: dict[int, float],
+        lexical: dict[int, float],
+        prefer_kinds: tuple[str, ...] = (),
     ) -> list[tuple[int, float]]:
         rrf_k = self.settings.rrf_k
         scores: dict[int, float] = {}
         for ranking in (_ranked(dense), _ranked(lexical)):
             for rank, row in enumerate(ranking):
-                # A superseded passage counts as if it ranked `superseded_demotion` places lower.
-                if snapshot.chunks[row].status is SourceStatus.SUPERSEDED:
+                # A superseded passage counts as if it ranked `superseded_demotion` places lower;
+                # a passage of a preferred kind, `kind_promotion` places higher.
+                chunk = snapshot.chunks[row]
+                if chunk.status is SourceStatus.SUPERSEDED:
                     rank += self.settings.superseded_demotion
+                if chunk.kind.value in prefer_kinds:
+                    rank = max(0, rank - self.settings.kind_promotion)
                 scores[row] = scores.get(row, 0.0) + 1.0 / (rrf_k + rank + 1)
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
@@ -243,6 +268,37 @@ class HybridRetriever:
         if terms is None:
             terms = self._terms[chunk.id] = set(self.tokenizer(chunk.embedding_text))
         return terms
+
+
+def _rank_sources(snapshot: Snapshot, fused: list[tuple[int, float]]) -> list[str]:
+    """Sources by the fused score of their two best passages: a source with several relevant
+    passages outranks one with a single lucky match."""
+    best: dict[str, list[float]] = {}
+    for row, score in fused:
+        scores = best.setdefault(snapshot.chunks[row].source_id, [])
+        if len(scores) < 2:
+            scores.append(score)
+    return sorted(best, key=lambda s: -(best[s][0] + 0.5 * sum(best[s][1:])))
+
+
+def _diverse(
+    snapshot: Snapshot, fused: list[tuple[int, float]], k: int, per_source: int
+) -> list[tuple[int, float]]:
+    """The top k, at most `per_source` passages of one source while others remain, so one
+    long document cannot crowd out the rest."""
+    chosen: list[tuple[int, float]] = []
+    held: list[tuple[int, float]] = []
+    counts: dict[str, int] = {}
+    for row, score in fused:
+        source = snapshot.chunks[row].source_id
+        if counts.get(source, 0) < per_source:
+            chosen.append((row, score))
+            counts[source] = counts.get(source, 0) + 1
+        else:
+            held.append((row, score))
+        if len(chosen) == k:
+            return chosen
+    return sorted([*chosen, *held[: k - len(chosen)]], key=lambda item: -item[1])
 
 
 def _ranked(scores: dict[int, float]) -> Sequence[int]:

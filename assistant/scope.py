@@ -1,19 +1,48 @@
-"""What the corpus covers, and whether retrieval found enough to answer a question.
+"""What the corpus covers, and whether a question falls inside it.
 
-info = CorpusInfo.load(Path("corpus/corpus.yaml"))
-covered(result, settings)  # False: answer "not covered" instead of quoting weak matches
+    info = CorpusInfo.load(Path("corpus/corpus.yaml"))
+    decision = judge_scope(question, context, result, info, vocabulary, lexicon, settings)
+    decision.covered, decision.reason
+
+A question is outside the corpus when it states patient facts the corpus is not about (HER2-
+negative disease for a HER2-positive corpus), names another condition ("gastric cancer"), asks
+about an excluded topic (drug prices), names a technical term the corpus never uses (a drug, a
+gene, a trial: "osimertinib", "EGFR", "KEYNOTE-522"), or retrieval finds nothing close.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from assistant.retrieval import RetrievalResult
 from assistant.settings import RetrievalSettings
 from guardrails.errors import CairnError
+from guardrails.lexicon import Lexicon
+from guardrails.records import FactStatus, PatientContext
+
+_CONDITION = re.compile(r"\b([a-z]+)\s+(?:cancer|carcinoma|tumou?r|malignancy)\b", re.I)
+_WORD = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b")
+# Technical-looking words: acronyms (EGFR, TNBC), letter-digit names (ESR1), drug stems.
+_DRUG_STEM = re.compile(
+    r"(?:mab|nib|tecan|ciclib|lisib|parib|rafenib|statin|cillin|mycin|floxacin|azole|vir|"
+    r"platin|rubicin|taxel|trant|estrant|olimus|tide|glutide|gliflozin|pril|sartan)$",
+    re.I,
+)
+_CONDITION_WORDS = frozenset(
+    {"the", "of", "her2", "positive", "negative", "metastatic", "advanced", "this", "her"}
+)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    pattern: re.Pattern[str]
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -21,34 +50,130 @@ class CorpusInfo:
     name: str
     description: str
     covers: tuple[str, ...]
+    context: dict[str, str] = field(default_factory=dict)
+    conditions: tuple[str, ...] = ()
+    excluded: tuple[Exclusion, ...] = ()
 
     @classmethod
     def load(cls, path: Path) -> CorpusInfo:
         if not path.is_file():
             return cls(name=path.parent.name, description="", covers=())
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-            raise CairnError(
-                f"{path}: expected a mapping with 'name', 'description' and 'covers'.",
-                "Correct corpus/corpus.yaml.",
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            scope: dict[str, Any] = data.get("scope") or {}
+            excluded = tuple(
+                Exclusion(re.compile(str(e["pattern"]), re.I), str(e["reason"]))
+                for e in scope.get("excluded") or []
             )
-        covers = data.get("covers") or []
-        return cls(data["name"], str(data.get("description", "")), tuple(str(c) for c in covers))
+            return cls(
+                name=str(data["name"]),
+                description=str(data.get("description", "")),
+                covers=tuple(str(c) for c in data.get("covers") or ()),
+                context={str(k): str(v) for k, v in (scope.get("context") or {}).items()},
+                conditions=tuple(str(c).lower() for c in scope.get("conditions") or ()),
+                excluded=excluded,
+            )
+        except (yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+            raise CairnError(
+                f"{path} is not a valid corpus description ({exc}).",
+                "Give 'name', 'description', 'covers' and an optional 'scope' "
+                "(see docs/corpus-format.md).",
+            ) from exc
 
 
-def is_covered(result: RetrievalResult, settings: RetrievalSettings) -> bool:
-    """Enough evidence: a passage close in meaning, and most of the question's terms found."""
-    if not result.evidence:
-        return False
-    if result.best_similarity >= settings.min_similarity + 0.15:
-        return True
-    return result.best_similarity >= settings.min_similarity and result.term_coverage >= 0.5
+@dataclass(frozen=True)
+class ScopeDecision:
+    covered: bool
+    reason: str = ""
 
 
-def not_covered_text(info: CorpusInfo, question: str) -> str:
+def judge_scope(
+    question: str,
+    context: PatientContext,
+    result: RetrievalResult,
+    info: CorpusInfo,
+    vocabulary: frozenset[str],
+    lexicon: Lexicon,
+    settings: RetrievalSettings,
+) -> ScopeDecision:
+    for key, expected in info.context.items():
+        fact = getattr(context, key, None)
+        if fact is not None and fact.status is FactStatus.STATED and str(fact.value) != expected:
+            return ScopeDecision(
+                False, f"the question is about {key.replace('_', ' ')} {fact.value}"
+            )
+    if info.conditions:
+        for match in _CONDITION.finditer(question):
+            word = match.group(1).lower()
+            if word not in info.conditions and word not in _CONDITION_WORDS:
+                return ScopeDecision(False, f"the question is about {match.group(0)}")
+    for exclusion in info.excluded:
+        if exclusion.pattern.search(question):
+            return ScopeDecision(False, f"the corpus does not cover {exclusion.reason}")
+    names, acronyms = unknown_terms(question, vocabulary, lexicon)
+    weak = not result.evidence or result.best_similarity < settings.min_similarity
+    if names or (acronyms and result.best_similarity < settings.min_similarity + 0.2):
+        return ScopeDecision(False, f"the corpus never mentions {', '.join([*names, *acronyms])}")
+    if weak:
+        return ScopeDecision(False, "no passage of the corpus is close to the question")
+    return ScopeDecision(True)
+
+
+def unknown_terms(
+    question: str, vocabulary: frozenset[str], lexicon: Lexicon
+) -> tuple[list[str], list[str]]:
+    """Technical words of the question that the corpus never uses and that are not misspellings
+    of words it uses: names (drug-like stems, letter-digit names such as ESR1) and acronyms
+    (EGFR, which may also be an abbreviation the corpus spells out)."""
+    named = {question[m.start : m.end].lower() for m in lexicon.find(question)}
+    names: list[str] = []
+    acronyms: list[str] = []
+    for match in _WORD.finditer(question):
+        word = match.group()
+        lower = word.lower()
+        if lower in vocabulary or lower in named or word[0].isdigit() or not _technical(word):
+            continue
+        if any(part in vocabulary for part in lower.split("-") if len(part) > 3):
+            continue
+        if difflib.get_close_matches(lower, vocabulary, n=1, cutoff=0.8):
+            continue  # a typo: "trastuzamab", "pertuzamab"
+        (acronyms if _acronym(word) and not _name(word) else names).append(word)
+    return names, acronyms
+
+
+def _acronym(word: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    return len(letters) >= 3 and letters.isupper()
+
+
+def _name(word: str) -> bool:
+    mixed = bool(re.search(r"[A-Za-z]", word) and re.search(r"\d", word))
+    return mixed or bool(_DRUG_STEM.search(word) and len(word) > 6)
+
+
+def _technical(word: str) -> bool:
+    return _acronym(word) or _name(word)
+
+
+def correct_spelling(question: str, vocabulary: frozenset[str], lexicon: Lexicon) -> str:
+    """Replace misspelt words with the corpus word they are closest to ("trastuzamab")."""
+    named = [(m.start, m.end) for m in lexicon.find(question)]
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group()
+        lower = word.lower()
+        if len(word) < 6 or lower in vocabulary or any(s <= match.start() < e for s, e in named):
+            return word
+        close = difflib.get_close_matches(lower, vocabulary, n=1, cutoff=0.85)
+        return close[0] if close else word
+
+    return _WORD.sub(fix, question)
+
+
+def not_covered_text(info: CorpusInfo, reason: str) -> str:
     covers = "\n".join(f"- {item}" for item in info.covers)
+    why = f" ({reason})" if reason else ""
     return (
-        f"**Not covered**\n- Cairn's corpus ({info.name}) does not contain evidence that answers "
-        f"this question, so Cairn does not answer it from weak matches.\n\n"
-        f"**What the corpus covers**\n{covers}"
+        f"**Not covered**\n- Cairn's corpus ({info.name}) does not answer this question{why}, "
+        f"so Cairn does not answer it from weak matches.\n\n**What the corpus covers**\n{covers}"
     )

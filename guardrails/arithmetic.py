@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 
 from guardrails.dose_mentions import DoseMention, weight_in
-from guardrails.dose_table import PER_KG, DoseRow
+from guardrails.dose_table import PER_KG, PER_M2, DoseRow, DoseTable
 from guardrails.records import Finding, PatientContext, Severity
 
 TOLERANCE = 0.05  # rounding to vial sizes or to the nearest 10 mg stays within 5%
@@ -40,7 +40,11 @@ def check_total(
         measure = weight if row.unit == PER_KG else bsa
         if measure is None:
             continue
-        for amount in (*row.amounts[:1], *row.reductions):
+        # The per-kg or per-m2 dose the answer states ("8 mg/kg, which is 640 mg") decides.
+        bases = (
+            [mention.basis] if mention.basis is not None else [*row.amounts[:1], *row.reductions]
+        )
+        for amount in bases:
             expected.append((amount * measure, row, amount))
     if not expected:
         basis = "weight" if rows[0].unit == PER_KG else "body surface area"
@@ -84,3 +88,30 @@ def _finding(
         end=mention.end,
         source_ids=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
     )
+
+
+def derived_numbers(context: PatientContext, table: DoseTable, text: str = "") -> frozenset[str]:
+    """Numbers an answer may state that no source contains: the patient's own measurements and
+    the dose totals computed from them (rounded as clinicians round them)."""
+    weight, bsa = patient_measures(context, text)
+    values: set[float] = set()
+    for fact in (context.weight_kg, context.height_cm, context.bsa_m2, context.lvef):
+        if fact.status.value == "stated" and isinstance(fact.value, int | float):
+            values.add(float(fact.value))
+    values.update(v for v in (weight, bsa) if v)
+    if bsa:
+        values.add(round(bsa, 2))
+        values.add(round(bsa, 1))
+    for row in table.rows:
+        measure = weight if row.unit == PER_KG else bsa if row.unit == PER_M2 else None
+        if not measure:
+            continue
+        for amount in (*row.amounts[:1], *row.reductions, *(x for x in (row.low, row.high) if x)):
+            total = amount * measure
+            values.update({round(total), round(total, 1), round(total / 10) * 10})
+    return frozenset(_normal(v) for v in values)
+
+
+def _normal(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text if "." in text else str(int(float(text)))

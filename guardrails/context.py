@@ -107,7 +107,11 @@ _WEIGHT = re.compile(
 _HEIGHT = re.compile(r"(?<![\w.])(\d{3})\s*cm\b|(?<![\w.])(1\.\d{1,2})\s*m\b(?!\w|\s*2)", re.I)
 _BSA = re.compile(r"\bBSA\W{0,6}(?:of\s+)?(\d\.\d{1,2})|(?<![\w.])(\d\.\d{1,2})\s*m(?:2|²)\b", re.I)
 _METASTATIC = re.compile(r"\bmetasta|\bstage iv\b|\bMBC\b|\brecurren|\brelaps|\badvanced\b", re.I)
-_EARLY = re.compile(r"\bearly[- ]stage\b|\bstage (?:I|II|III|1|2|3)[ABC]?\b|\bcurative\b", re.I)
+_EARLY = re.compile(
+    r"\bearly[- ]stage\b|\bearly breast\b|\bstage (?:I|II|III|1|2|3)[ABC]?\b|\bcurative\b|"
+    r"\bresidual disease\b|\bpathologic(?:al)? complete response\b|\bpCR\b",
+    re.I,
+)
 
 FIELDS = tuple(PatientContext.model_fields)
 

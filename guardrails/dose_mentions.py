@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from guardrails import dose_patterns as p
 from guardrails.answer import AnswerSentence
@@ -17,10 +17,23 @@ from guardrails.lexicon import ConceptKind, Lexicon, Mention
 
 @dataclass(frozen=True)
 class DoseVocabulary:
-    """What the dose table tells the parser: fixed-dose products, and each drug's units."""
+    """What the dose table tells the parser: fixed-dose products, each drug's units, and the
+    amounts (with their unit) the table knows for each drug."""
 
     products: frozenset[str] = frozenset()
     units: dict[str, frozenset[str]] = field(default_factory=dict)
+    amounts: dict[str, frozenset[tuple[float, str]]] = field(default_factory=dict)
+
+    def dosable(self, drug: str, unit: str) -> bool:
+        """Whether an amount in `unit` can be a dose of `drug`, directly or as the absolute
+        total of a per-kg or per-m2 dose."""
+        units = self.units.get(drug, frozenset())
+        return unit in units or (unit == "mg" and bool(units & {"mg/kg", "mg/m2"}))
+
+    def has(self, drug: str, amount: float, unit: str) -> bool:
+        return any(
+            abs(a - amount) < 1e-6 and u == unit for a, u in self.amounts.get(drug, frozenset())
+        )
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,7 @@ class DoseMention:
     sentence: AnswerSentence
     start: int  # offsets in the whole answer
     end: int
+    basis: float | None = None  # an absolute dose's per-kg or per-m2 dose stated before it
 
     @property
     def amount(self) -> float:
@@ -86,20 +100,54 @@ def find_doses(
         text = sentence.text
         concepts = lexicon.find(text)
         drugs = [m for m in concepts if m.kind is ConceptKind.DRUG]
-        amounts = _amounts(text)
+        attributed: list[tuple[_Amount, Mention | None, str]] = []
         last: Mention | None = None
-        for i, amount in enumerate(amounts):
-            since = amounts[i - 1].end if i else 0
+        for amount in _amounts(text):
+            since = attributed[-1][0].end if attributed else 0
             drug, unknown = _attribute(text, amount, drugs, vocabulary, since, last)
             last = drug
             if drug is None and not unknown and not drugs:
                 drug = previous_drug  # "T-DXd is an ADC. The dose is 5.4 mg/kg."
-            following = amounts[i + 1].start if i + 1 < len(amounts) else len(text)
+            attributed = _merge_product_parts(text, attributed, (amount, drug, unknown), vocabulary)
+        bases: dict[str, float] = {}
+        for i, (amount, drug, unknown) in enumerate(attributed):
+            since = attributed[i - 1][0].end if i else 0
+            following = attributed[i + 1][0].start if i + 1 < len(attributed) else len(text)
             window = _Window(text, amount, since, following, drug, drugs)
-            mentions.append(_mention(sentence, amount, window, drug, unknown, concepts, lexicon))
+            mention = _mention(sentence, amount, window, drug, unknown, concepts, lexicon)
+            if mention.drug and mention.unit in ("mg/kg", "mg/m2") and len(mention.amounts) == 1:
+                bases[mention.drug] = mention.amount
+            elif mention.drug and mention.unit == "mg" and mention.drug in bases:
+                mention = replace(mention, basis=bases[mention.drug])
+            mentions.append(mention)
         if drugs:
             previous_drug = drugs[-1]
     return mentions
+
+
+def _merge_product_parts(
+    text: str,
+    attributed: list[tuple[_Amount, Mention | None, str]],
+    item: tuple[_Amount, Mention | None, str],
+    vocabulary: DoseVocabulary,
+) -> list[tuple[_Amount, Mention | None, str]]:
+    """'Phesgo 1,200 mg pertuzumab, 600 mg trastuzumab and 30,000 units hyaluronidase' is one
+    compound dose of the product, as '1,200 mg/600 mg/30,000 units' is."""
+    amount, drug, unknown = item
+    if attributed and drug is not None and drug.concept_id in vocabulary.products:
+        previous, previous_drug, _ = attributed[-1]
+        gap = text[previous.end : amount.start]
+        if previous_drug is drug and p.PRODUCT_PART_GAP.fullmatch(gap):
+            merged = _Amount(
+                previous.start,
+                amount.end,
+                (*previous.values, *amount.values),
+                (*previous.units, *amount.units),
+                None,
+                amount.per_day,
+            )
+            return [*attributed[:-1], (merged, drug, unknown)]
+    return [*attributed, item]
 
 
 def weight_in(text: str) -> float | None:
@@ -136,36 +184,44 @@ def _attribute(
 ) -> tuple[Mention | None, str]:
     """The drug an amount belongs to, or the unknown drug word it follows.
 
-    In order: the fixed-dose product it follows; the drug right before it ('pertuzumab 840
-    mg'); 'X mg (of) DRUG'; an unknown drug name right before it ('dexamethasone 16 mg'); the
-    previous amount's drug when no drug is named since ('8 mg/kg then 6 mg/kg'); the subject of
-    'DRUG with PARTNER ... is given at X' when dosed in that unit; the nearest drug dosed in
-    that unit; the nearest drug before it; the first drug after it."""
+    In order: the fixed-dose product it follows; the subject of 'DRUG with PARTNER ... is
+    given at X'; the drug it directly follows ('pertuzumab 840
+    mg', 'capecitabine is given at 1,000 mg'); 'X mg (of) DRUG'; an unknown drug name right
+    before it ('dexamethasone 16 mg'); the previous amount's drug when no drug is named since
+    ('8 mg/kg then 6 mg/kg', '1,000 mg/m2 ... comes to 1,800 mg'); among the drugs dosed in
+    that unit, one whose table has that amount, else the nearest; the nearest drug before it;
+    the first drug after it."""
     start, end, unit = amount.start, amount.end, amount.units[0]
     before = [d for d in drugs if d.end <= start]
     after = [d for d in drugs if d.start >= end]
     for product in (d for d in reversed(before) if d.concept_id in vocabulary.products):
         if not re.search(r"[.;]", text[product.end : start]):
             return product, ""
-    if before and re.fullmatch(r"[\s()]*(?::|at|of)?\s*", text[before[-1].end : start]):
+    window = [d for d in before if d.start >= since]
+    subject = window[0] if window else None
+    if (
+        subject is not None
+        and unit in vocabulary.units.get(subject.concept_id, frozenset())
+        and p.SUBJECT_LINK.search(text[subject.end : start])
+    ):
+        return subject, ""  # 'lapatinib with capecitabine is dosed at 1,250 mg'
+    if before and p.DOSING_PREDICATE.fullmatch(text[before[-1].end : start]):
         return before[-1], ""
     if after and re.fullmatch(r"\s*(?:of\s+)?", text[end : after[0].start]):
         return after[0], ""
     unknown = p.UNKNOWN_DRUG.search(text[max([since, *(d.end for d in before)]) : start])
     if unknown:
         return None, unknown.group(1)
-
-    def dosed_in_unit(drug: Mention) -> bool:
-        return unit in vocabulary.units.get(drug.concept_id, frozenset())
-
-    window = [d for d in before if d.start >= since]
-    if not window and last is not None and dosed_in_unit(last):
-        return last, ""  # "4 mg ... then 4 mg ...": the same drug as the amount before
-    if window and dosed_in_unit(window[0]) and p.SUBJECT_LINK.search(text[window[0].end : start]):
-        return window[0], ""
-    for drug in [*reversed(window), *reversed([d for d in before if d.start < since])]:
-        if dosed_in_unit(drug):
-            return drug, ""
+    continues = not window or p.TOTAL_OF.search(text[since:start])
+    if continues and last is not None and vocabulary.dosable(last.concept_id, unit):
+        return last, ""  # the same drug as the amount before ("... comes to 1,800 mg")
+    candidates = [*reversed(window), *reversed([d for d in before if d.start < since])]
+    compatible = [d for d in candidates if unit in vocabulary.units.get(d.concept_id, frozenset())]
+    having = [d for d in compatible if vocabulary.has(d.concept_id, amount.values[0], unit)]
+    if having and compatible and having[0] is not compatible[0]:
+        return having[0], ""  # 'loperamide with the first neratinib dose at 4 mg'
+    if compatible:
+        return compatible[0], ""
     if before:
         return before[-1], ""
     return (after[0], "") if after else (None, "")

@@ -88,6 +88,20 @@ NEXT_PHASE = re.compile(r",?\s*\b(?:then|followed by|thereafter|or)\b", re.I)
 SUBJECT_LINK = re.compile(
     r"^[^.;]*?\b(?:with|plus|alongside)\b[^.;]*?\b(?:is|are)\s+(?:\w+\s+){0,2}?(?:at\s+)?$", re.I
 )
+# The words between a drug and its amount: "pertuzumab 840 mg", "capecitabine is given at ...".
+DOSING_PREDICATE = re.compile(
+    r"[\s()]*(?:(?:is|are|was)\s+)?(?:(?:given|dosed|administered|started|used|reduced|"
+    r"lowered|increased|escalated|restarted|resumed)\s+)?(?:at|of|to|:)?\s*",
+    re.I,
+)
+# An amount computed from the one before: "1,000 mg/m2 ... comes to 1,800 mg".
+TOTAL_OF = re.compile(
+    r"(?:comes to|come to|equals?|which is|that is|i\.e\.|=|works out (?:at|to)|amounts to|"
+    r"gives|for (?:her|him|this patient)(?: is)?)\s*(?:about|approximately|roughly|~)?\s*$",
+    re.I,
+)
+# Between the listed parts of a fixed-dose product: "1,200 mg pertuzumab, 600 mg trastuzumab".
+PRODUCT_PART_GAP = re.compile(r"\s*(?:[A-Za-z-]+\s*)?(?:,|and|plus|\+|/)?\s*(?:and\s+)?", re.I)
 LEAD_IN_BREAK = re.compile(r"\b(?:with|and|plus|or|then)\b|[,+;]", re.I)
 PARTNER_LINK = re.compile(
     r"^[^.;]{0,40}?\b(?:with|plus|and|alongside|in combination with|combined with)\s+$", re.I

@@ -47,6 +47,10 @@ def _check(
         return []
     domain = [r for r in rows if not r.other_indication]
     same_unit = [r for r in domain if mention.unit in r.units]
+    scaled = any(r.unit in (PER_KG, PER_M2) for r in domain)
+    absolute = mention.unit == "mg" and scaled and mention.route != "sc"
+    if absolute and not any(_allows(r, mention) for r in same_unit):
+        same_unit = []  # not a fixed dose: an absolute dose of a weight- or BSA-based drug
     if not same_unit:
         return _unit_mismatch(mention, name, domain, context)
     if len(mention.amounts) > 1:

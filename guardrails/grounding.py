@@ -17,11 +17,19 @@ import re
 from collections.abc import Sequence
 
 from guardrails.answer import AnswerSentence
-from guardrails.lexicon import Lexicon
+from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.records import Finding, Passage, Severity
 from guardrails.text import numbers_in, split_sentences
 
-_STATISTIC = re.compile(r"(?<![\w.])(\d+\.\d+|\d+(?:\.\d+)?\s*%)")
+# Trial statistics: decimals and percentages, not doses ("3.6 mg/kg" is checked by the doses).
+_STATISTIC = re.compile(r"(?<![\w.])(\d+\.\d+(?!\s*(?:mg|units?\b))|\d+(?:\.\d+)?\s*%)")
+# The analysis a source sentence reports: two statistics from sentences naming different
+# analyses do not belong together in one claim.
+# Two dimensions: when the analysis was done, and who assessed the outcome.
+_TIMING = re.compile(
+    r"\b(primary|updated|final|interim|end[- ]of[- ]study|long[- ]term|exploratory)\b", re.I
+)
+_ASSESSMENT = re.compile(r"\b(independent|investigator)\b", re.I)
 _SUBGROUP_WORDS = ("subgroup", "subset", "cohort", "stratum", "exploratory")
 POPULATION_CLASS = "population"
 
@@ -31,13 +39,15 @@ def check_grounding(
     passages: Sequence[Passage],
     lexicon: Lexicon,
     resolve_markers: bool = True,
+    derived: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Findings for uncited sentences, unsupported numbers, mixed analyses and lost qualifiers.
 
     With `resolve_markers`, a sentence is checked against the passages its markers number.
     Without (`cairn check` on text written elsewhere), `passages` is the whole corpus and every
     passage counts; an answer with no markers at all then gets one info finding, not a warning
-    per sentence."""
+    per sentence. `derived` are numbers that come from the patient (weight, BSA) and the dose
+    arithmetic on them, which no source can contain."""
     findings: list[Finding] = []
     uses_markers = any(s.citations for s in sentences)
     if not resolve_markers and not uses_markers and any(s.factual for s in sentences):
@@ -63,19 +73,20 @@ def check_grounding(
             scope = [by_number[n] for n in sentence.citations if n in by_number]
         else:
             scope = list(passages)
-        findings.extend(_check_numbers(sentence, scope, lexicon))
+        findings.extend(_check_numbers(sentence, scope, lexicon, derived))
     return findings
 
 
 def _check_numbers(
-    sentence: AnswerSentence, scope: list[Passage], lexicon: Lexicon
+    sentence: AnswerSentence, scope: list[Passage], lexicon: Lexicon, derived: frozenset[str]
 ) -> list[Finding]:
     numbers = numbers_in(sentence.claim)
     if not numbers:
         return []
+    scope = _about_same_trials(sentence.claim, scope, lexicon)
     available = [set(numbers_in(p.text)) for p in scope]
     union = set().union(*available) if available else set()
-    missing = [n for n in dict.fromkeys(numbers) if n not in union]
+    missing = [n for n in dict.fromkeys(numbers) if n not in union and n not in derived]
     if missing:
         where = "the cited source" if len(scope) <= 3 else "any source"
         figures = (
@@ -89,8 +100,11 @@ def _check_numbers(
                 tuple(p.source_id for p in scope[:3]),
             )
         ]
-    statistics = _statistics(sentence.claim)
-    if len(statistics) >= 2 and not any(statistics <= numbers for numbers in available):
+    statistics = _statistics(sentence.claim) - derived
+    if len(statistics) >= 2 and not any(
+        statistics <= numbers and _one_analysis(statistics, passage.text)
+        for numbers, passage in zip(available, scope, strict=True)
+    ):
         return [
             _finding(
                 sentence,
@@ -143,6 +157,48 @@ def _qualifiers(text: str, lexicon: Lexicon) -> set[str]:
         if concept is not None and concept.drug_class == POPULATION_CLASS:
             found.add(concept.generic)
     return found
+
+
+_TRIALS_CACHE: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _trials(text: str, lexicon: Lexicon) -> frozenset[str]:
+    key = (id(lexicon), text)
+    found = _TRIALS_CACHE.get(key)
+    if found is None:
+        if len(_TRIALS_CACHE) > 20_000:
+            _TRIALS_CACHE.clear()
+        found = frozenset(m.concept_id for m in lexicon.find(text) if m.kind is ConceptKind.TRIAL)
+        _TRIALS_CACHE[key] = found
+    return found
+
+
+def _about_same_trials(claim: str, scope: list[Passage], lexicon: Lexicon) -> list[Passage]:
+    """A claim about a named trial is checked against the passages that name that trial."""
+    named = _trials(claim, lexicon)
+    if not named:
+        return scope
+    about = [p for p in scope if named & _trials(p.text, lexicon)]
+    return about or scope
+
+
+def _one_analysis(statistics: set[str], passage: str) -> bool:
+    """Whether the statistics can come from one analysis of the passage: one sentence holds
+    them all, or the sentences that hold them name no two different analyses."""
+    sentences = [(set(numbers_in(s.text)), s.text) for s in split_sentences(passage)]
+    if any(statistics <= numbers for numbers, _ in sentences):
+        return True
+    for dimension in (_TIMING, _ASSESSMENT):
+        labels: list[set[str]] = []
+        for statistic in statistics:
+            holding = [text for numbers, text in sentences if statistic in numbers]
+            named = [{m.lower() for m in dimension.findall(text)} for text in holding]
+            if not holding or any(not n for n in named):
+                continue  # a sentence that names no analysis fits any analysis
+            labels.append(set().union(*named))
+        if labels and not set.intersection(*labels):
+            return False
+    return True
 
 
 def _statistics(text: str) -> set[str]:

@@ -24,6 +24,7 @@ class ConceptKind(StrEnum):
     REGIMEN = "regimen"
     GROUP = "group"
     TERM = "term"
+    TRIAL = "trial"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,11 @@ _SECTIONS = {
     "regimens": ConceptKind.REGIMEN,
     "groups": ConceptKind.GROUP,
     "terms": ConceptKind.TERM,
+    "trials": ConceptKind.TRIAL,
 }
+
+
+_NEGATING_SUFFIX = re.compile(r"-(?:free|naive|naïve)\b", re.IGNORECASE)
 
 
 def _name_pattern(name: str) -> str:
@@ -151,6 +156,8 @@ class Lexicon:
         pattern, group_ids = self._matcher
         mentions = []
         for match in pattern.finditer(text):
+            if _NEGATING_SUFFIX.match(text, match.end()):
+                continue  # "chemotherapy-free", "trastuzumab-naive": the concept is absent
             concept = self.concepts[group_ids[match.lastgroup or ""]]
             mentions.append(
                 Mention(concept.id, concept.kind, match.start(), match.end(), match.group())

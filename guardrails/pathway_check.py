@@ -25,7 +25,13 @@ _ADVICE_NEGATION = re.compile(
 )
 _SUBSTITUTION = re.compile(
     r"\b(?:interchangeab\w*|substitut\w*|equivalent(?: to)?|the same (?:drug|thing|as)|"
-    r"swap\w*|biosimilar (?:of|to))\b",
+    r"swap\w*|biosimilar (?:of|to)|can (?:be used to )?(?:replace|stand in for)|"
+    r"can be used in place of)\b",
+    re.IGNORECASE,
+)
+_CAUTION = re.compile(
+    r"\b(?:case[- ]by[- ]case|with caution|caution|closely monitor\w*|cardio-oncology|"
+    r"careful|after (?:a )?(?:cardiac|cardiology) (?:review|assessment))\b",
     re.IGNORECASE,
 )
 
@@ -34,7 +40,8 @@ def check_pathway(
     sentences: Sequence[AnswerSentence], context: PatientContext, pathway: Pathway, lexicon: Lexicon
 ) -> list[Finding]:
     picks = recommended(sentences, lexicon)
-    findings = _contraindicated(picks, context, pathway, lexicon)
+    answer = " ".join(s.claim for s in sentences)
+    findings = _contraindicated(picks, context, pathway, lexicon, answer)
     situation = pathway.situation_for(context)
     if situation is not None:
         findings.extend(_against_situation(picks, situation, lexicon))
@@ -44,12 +51,20 @@ def check_pathway(
 
 
 def _contraindicated(
-    picks: list[Recommended], context: PatientContext, pathway: Pathway, lexicon: Lexicon
+    picks: list[Recommended],
+    context: PatientContext,
+    pathway: Pathway,
+    lexicon: Lexicon,
+    answer: str,
 ) -> list[Finding]:
     findings = []
     for rule in pathway.contraindications_for(context):
         direct = {c for c in rule.drugs if lexicon.kind_of(c) is ConceptKind.DRUG}
         for pick in picks:
+            if rule.severity == "warn" and (
+                rule.message in answer or _CAUTION.search(pick.sentence.claim)
+            ):
+                continue  # the answer states the caution with the recommendation
             if pick.concept_id in rule.drugs or lexicon.drugs_of(pick.concept_id) & direct:
                 severity = Severity.BLOCK if rule.severity == "block" else Severity.WARN
                 name = lexicon.label(pick.concept_id)
@@ -166,9 +181,10 @@ def _substitutions(sentences: Sequence[AnswerSentence], lexicon: Lexicon) -> lis
 
 
 def _clause_before(text: str, start: int) -> str:
+    """Where a negation could govern the advice: the same clause, up to 40 characters back."""
     head = text[:start]
-    cut = max(head.rfind(";"), head.rfind(". "))
-    return head[cut + 1 :][-80:]
+    cut = max(head.rfind(";"), head.rfind(". "), head.rfind(","))
+    return head[cut + 1 :][-40:]
 
 
 def _first(statement: str) -> str:

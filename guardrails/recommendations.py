@@ -1,5 +1,8 @@
-"""What an answer recommends: the regimens and drugs named in recommendation language, with
-negation ("T-DXd is not recommended") and contrast ("T-DXd rather than T-DM1") handled.
+"""What an answer recommends: the regimens and drugs named in recommendation language.
+
+Each named drug or regimen is judged on its own: "avoid T-DXd and start trastuzumab" recommends
+trastuzumab only; "T-DXd rather than THP" rejects THP; "after progression on THP, T-DXd is
+recommended" names THP as history; "T-DXd is not recommended" recommends nothing.
 
     [r.concept_id for r in recommended(parse_answer(text), lexicon)]
 """
@@ -11,38 +14,53 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from guardrails.answer import AnswerSentence
-from guardrails.lexicon import ConceptKind, Lexicon
+from guardrails.lexicon import ConceptKind, Lexicon, Mention
 
 RECOMMEND = re.compile(
-    r"\b(?:recommend\w*|prefer(?:red|able)?|standard(?: of care)?|treatment of choice|first choice|"
-    r"best option|of choice|should (?:receive|get|be (?:given|treated|started|offered|switched)|"
-    r"start|use|go on|move)|give|start(?:ing)?|use|offer(?:ed)?|switch(?:ed)? to|move to|"
-    r"next step|go with|candidate for|indicated|is the (?:option|choice)|opt for)\b",
+    r"\b(?:recommend\w*|prefer(?:red|able)?|standard(?: of care)?|of choice|first choice|"
+    r"best (?:option|choice)|right (?:[\w-]+ )?(?:choice|option|regimen)|should (?:receive|get|be "
+    r"(?:given|treated|started|offered|switched|continued)|start|use|go on|move|continue)|"
+    r"give|start(?:ing)?|use|offer(?:ed)?|switch(?:ed)? to|move (?:on )?to|next step|go with|"
+    r"candidate for|indicated|is the (?:option|choice)|opt for|choose|treat\w*|"
+    r"(?:a |an )?(?:strong |good |reasonable |acceptable |appropriate |valid )?"
+    r"(?:option|alternative|partner)|"
+    r"reasonable|appropriate|can be (?:given|used|continued|started|resumed|added)|continue[sd]?|"
+    r"resum\w+|would (?:give|use|start|choose|recommend))\b",
     re.IGNORECASE,
 )
-PREFERRED = re.compile(
-    r"\b(?:preferred|prefer|preferable|standard(?: of care)?|treatment of choice|first choice|"
-    r"best option|of choice|is recommended|recommended as (?:the )?(?:first|second|third)|"
-    r"the recommended|recommends?)\b",
+_PREFERRED = re.compile(
+    r"\b(?:preferred|prefer|preferable|standard(?: of care)?|of choice|first choice|best|"
+    r"right (?:[\w-]+ )?(?:choice|option|regimen)|is recommended|are recommended|"
+    r"recommended (?:as )?(?:the )?(?:first|second|third|later)|the recommended|recommends?)\b",
     re.IGNORECASE,
 )
-_NEGATED = re.compile(
-    r"\b(?:not|never|avoid\w*|no longer|shouldn't|don't|do not|contraindicat\w*|instead of|"
-    r"rather than|unlike|except|without|withh[oe]ld|stop\w*|discontinu\w*|nor)\b",
+_REJECT = re.compile(
+    r"\b(?:not|never|avoid\w*|no longer|shouldn't|don't|do not|contraindicat\w*|withh[oe]ld\w*|"
+    r"stop\w*|discontinu\w*|nor|without|except|cannot|can't)\b",
+    re.IGNORECASE,
+)
+_REJECT_AFTER = re.compile(
+    r"^[^,;.]{0,25}?\b(?:is|are|was|should be|must be)?\s*(?:not (?:recommended|preferred|given|"
+    r"used|an option)|avoided|contraindicated|withheld|stopped|discontinued|excluded|not)\b",
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(
-    r"\b(?:rather than|instead of|over|in place of|unlike|versus|vs\.?|compared with)\b", re.I
+    r"\b(?:rather than|instead of|in place of|over|unlike|versus|vs\.?|compared with|than)\b", re.I
 )
-_CLAUSES = re.compile(
-    r"[;:]|\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b|,\s*(?:and\s+)?(?:if|when|unless|or)\b", re.I
-)
-_HISTORICAL = re.compile(
-    r"\b(?:20(?:0\d|1\d)|superseded|previous(?:ly)?|formerly|used to|had been|no longer|"
-    r"was (?:the )?(?:standard|preferred|recommended))\b|\bwas recommended\b",
+_HISTORY = re.compile(
+    r"\b(?:after|following|post|progress\w*(?: on| after| through)?|on|prior|previous(?:ly)?|"
+    r"received|failed|failure of|since|beyond|already had|has had|had)\s+(?:first-line\s+|"
+    r"second-line\s+|\w+-line\s+)?$",
     re.IGNORECASE,
 )
-_TRIAL_REPORT = re.compile(r"\b(?:randomi[sz]ed|arm|trial|study|versus|vs\.?)\b", re.I)
+_JOINED = re.compile(r"\s*(?:,|and|plus|with|\+|/)?\s*(?:(?:a|an|the)\s+)?", re.I)
+_CLAUSES = re.compile(r"[;:]|\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b|\bunless\b|\bif\b", re.I)
+_HISTORICAL = re.compile(
+    r"\b(?:20(?:0\d|1\d)|superseded|formerly|used to|had been|was (?:the )?(?:standard|preferred|"
+    r"recommended))\b|\bwas recommended\b",
+    re.IGNORECASE,
+)
+_TRIAL_REPORT = re.compile(r"\b(?:randomi[sz]ed|arm|trial|study|compared)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -58,26 +76,85 @@ def recommended(sentences: Sequence[AnswerSentence], lexicon: Lexicon) -> list[R
         claim = sentence.claim
         if not RECOMMEND.search(claim) or _HISTORICAL.search(claim):
             continue
-        for clause in _split(claim):
-            if not RECOMMEND.search(clause) or _NEGATED.search(_lead(clause, lexicon)):
+        for _, clause in _clauses(claim):
+            if not RECOMMEND.search(clause):
                 continue
-            chosen = _chosen_part(clause)
-            if _TRIAL_REPORT.search(chosen) and not PREFERRED.search(chosen):
+            if _TRIAL_REPORT.search(clause) and not _PREFERRED.search(clause):
                 continue  # "in CLEOPATRA, patients were given ..." reports, not recommends
-            preferred = bool(PREFERRED.search(clause))
-            for concept_id in regimens_in(chosen, lexicon):
+            chosen = _chosen(clause, lexicon)
+            for concept_id, preferred in _as_regimens(chosen, lexicon):
                 found.append(Recommended(concept_id, preferred, sentence))
     return found
 
 
-def regimens_in(text: str, lexicon: Lexicon) -> list[str]:
-    """Regimens and drugs named in `text`; drugs that together form a regimen become it."""
+def _clauses(claim: str) -> list[tuple[int, str]]:
+    pieces, start = [], 0
+    for match in _CLAUSES.finditer(claim):
+        pieces.append((start, claim[start : match.start()]))
+        start = match.start()
+    pieces.append((start, claim[start:]))
+    return [(s, p) for s, p in pieces if p.strip()]
+
+
+def _chosen(clause: str, lexicon: Lexicon) -> list[tuple[Mention, bool]]:
+    """The mentions a clause puts forward, each with whether it is called preferred."""
     mentions = [
         m
-        for m in lexicon.find(text)
+        for m in lexicon.find(clause)
         if m.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN, ConceptKind.GROUP)
     ]
-    named = list(dict.fromkeys(m.concept_id for m in mentions))
+    contrast = _CONTRAST.search(clause)
+    chosen: list[tuple[Mention, bool]] = []
+    rejecting = False
+    for i, mention in enumerate(mentions):
+        previous_end = mentions[i - 1].end if i else 0
+        following = mentions[i + 1].start if i + 1 < len(mentions) else len(clause)
+        lead = clause[previous_end : mention.start]
+        tail = clause[mention.end : following]
+        if contrast and mention.start >= contrast.end():
+            continue  # the option set aside: "rather than THP"
+        if RECOMMEND.search(lead) and not _REJECT.search(lead):
+            rejecting = False  # "avoid T-DXd and start trastuzumab": a new verb resets
+        if _REJECT.search(lead) or (
+            rejecting and re.fullmatch(r"[\s,]*(?:and|or|nor|plus|\+)?[\s,]*", lead)
+        ):
+            rejecting = True
+            continue
+        rejecting = False
+        if _REJECT_AFTER.match(tail) or _HISTORY.search(
+            clause[max(0, mention.start - 40) : mention.start]
+        ):
+            continue
+        chosen.append((mention, False))
+    return _preferred_by_group(clause, chosen)
+
+
+def _preferred_by_group(
+    clause: str, chosen: list[tuple[Mention, bool]]
+) -> list[tuple[Mention, bool]]:
+    """Mentions joined by 'plus', 'and', 'with' or commas form one option; it is preferred
+    when a preference word stands next to the option ("X plus Y is the preferred ...")."""
+    groups: list[list[Mention]] = []
+    for mention, _ in chosen:
+        if groups and _JOINED.fullmatch(clause[groups[-1][-1].end : mention.start]):
+            groups[-1].append(mention)
+        else:
+            groups.append([mention])
+    result: list[tuple[Mention, bool]] = []
+    for index, group in enumerate(groups):
+        previous_end = groups[index - 1][-1].end if index else 0
+        following = groups[index + 1][0].start if index + 1 < len(groups) else len(clause)
+        window = clause[max(previous_end, group[0].start - 40) : min(following, group[-1].end + 60)]
+        preferred = bool(_PREFERRED.search(window))
+        result.extend((m, preferred) for m in group)
+    return result
+
+
+def _as_regimens(chosen: list[tuple[Mention, bool]], lexicon: Lexicon) -> list[tuple[str, bool]]:
+    """Drugs named together become the regimen they form ('trastuzumab, pertuzumab and
+    docetaxel' is THP); drugs that are parts of a named regimen are not counted again."""
+    preferred = {m.concept_id: p for m, p in chosen}
+    named = list(preferred)
     drugs = {d for concept in named for d in lexicon.drugs_of(concept)}
     formed = [
         c.id
@@ -86,15 +163,24 @@ def regimens_in(text: str, lexicon: Lexicon) -> list[str]:
     ]
     candidates = [*named, *formed]
     regimens = [c for c in candidates if lexicon.kind_of(c) is ConceptKind.REGIMEN]
-    # Keep the largest regimens, and drop drugs that are parts of a kept regimen.
     kept = [
         r
         for r in regimens
         if not any(r != o and lexicon.drugs_of(r) < lexicon.drugs_of(o) for o in regimens)
     ]
     covered = {d for r in kept for d in lexicon.drugs_of(r)}
-    singles = [c for c in candidates if c not in regimens and not (lexicon.drugs_of(c) & covered)]
-    return list(dict.fromkeys([*kept, *singles]))
+    singles = [c for c in named if c not in regimens and not (lexicon.drugs_of(c) & covered)]
+
+    def is_preferred(concept: str) -> bool:
+        if concept in preferred:
+            return preferred[concept]
+        return any(
+            preferred.get(n, False)
+            for n in named
+            if lexicon.drugs_of(n) & lexicon.drugs_of(concept)
+        )
+
+    return [(c, is_preferred(c)) for c in dict.fromkeys([*kept, *singles])]
 
 
 def _forms(regimen: str, drugs: set[str], lexicon: Lexicon) -> bool:
@@ -102,35 +188,3 @@ def _forms(regimen: str, drugs: set[str], lexicon: Lexicon) -> bool:
     if concept is None or not concept.components:
         return False
     return all(lexicon.drugs_of(part) & drugs for part in concept.components)
-
-
-def _split(claim: str) -> list[str]:
-    pieces, start = [], 0
-    for match in _CLAUSES.finditer(claim):
-        pieces.append(claim[start : match.start()])
-        start = match.start()
-    pieces.append(claim[start:])
-    return [p for p in pieces if p.strip()]
-
-
-def _chosen_part(clause: str) -> str:
-    """The part of a clause before 'rather than', 'over', 'instead of' (the rejected option)."""
-    match = _CONTRAST.search(clause)
-    return clause[: match.start()] if match else clause
-
-
-def _lead(clause: str, lexicon: Lexicon) -> str:
-    """The words of a clause up to its first drug or regimen, plus the verb phrase after it
-    ('T-DXd is not recommended'): where a negation would apply to the recommendation."""
-    mentions = lexicon.find(clause)
-    if not mentions:
-        return clause
-    first = mentions[0]
-    tail = clause[first.end :]
-    verb = re.match(
-        r"[^,.;]{0,40}?\b(?:recommend\w*|preferred|given|used|offered|indicated|an option|"
-        r"standard)\b",
-        tail,
-        re.I,
-    )
-    return clause[: first.start] + (verb.group() if verb else "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from guardrails.answer import parse_answer
+from guardrails.arithmetic import derived_numbers
 from guardrails.dose_mentions import find_doses
 from guardrails.doses import check_doses
 from guardrails.grounding import check_grounding
@@ -25,14 +26,20 @@ def review(
     passages: Sequence[Passage],
     rules: RuleBook,
     resolve_markers: bool = True,
+    grounded: bool = True,
 ) -> Review:
-    """Run every check on `text` and combine the findings into a verdict."""
+    """Run every check on `text` and combine the findings into a verdict. `grounded=False`
+    skips the grounding check, for Cairn's own "not covered" message, which states no facts."""
     sentences = parse_answer(text)
     mentions = find_doses(sentences, rules.lexicon, rules.dose_vocabulary)
     findings: list[Finding] = []
     findings.extend(check_doses(mentions, rules.doses, rules.lexicon, context))
     findings.extend(check_pathway(sentences, context, rules.pathway, rules.lexicon))
-    findings.extend(check_grounding(sentences, passages, rules.lexicon, resolve_markers))
+    if grounded:
+        derived = derived_numbers(context, rules.doses, f"{question}\n{text}")
+        findings.extend(
+            check_grounding(sentences, passages, rules.lexicon, resolve_markers, derived)
+        )
     findings.extend(check_urgent(question, text, rules.pathway))
     return Review.of(_ordered(findings))
 

@@ -50,4 +50,16 @@ class RuleBook:
             d for d in drugs if all(len(r.amounts) > 1 for r in self.doses.rows_for(d))
         )
         units = {d: frozenset(u for r in self.doses.rows_for(d) for u in r.units) for d in drugs}
-        return DoseVocabulary(products, units)
+        amounts = {
+            d: frozenset(
+                (a, u)
+                for r in self.doses.rows_for(d)
+                for a, u in [
+                    *zip(r.amounts, r.units, strict=False),
+                    *((x, r.unit) for x in r.reductions),
+                    *((x, r.unit) for x in (r.low, r.high, r.maximum) if x is not None),
+                ]
+            )
+            for d in drugs
+        }
+        return DoseVocabulary(products, units, amounts)

@@ -16,9 +16,11 @@ import datetime as dt
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -28,6 +30,7 @@ from ingest.lexical import LexicalIndex
 from ingest.records import Chunk, Source
 
 MANIFEST = "manifest.json"
+_WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 SNAPSHOTS = "snapshots"
 FORMAT = 1
 
@@ -76,6 +79,14 @@ class Snapshot:
     def __post_init__(self) -> None:
         self.by_id = {chunk.id: row for row, chunk in enumerate(self.chunks)}
         self.sources = {s.source.id: s.source for s in self.manifest.sources}
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word of the indexed text and titles, lower case: the corpus vocabulary."""
+        found: set[str] = set()
+        for chunk in self.chunks:
+            found.update(_WORD.findall(chunk.embedding_text.lower()))
+        return frozenset(found)
 
 
 def read_manifest(root: Path) -> Manifest | None:

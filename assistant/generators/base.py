@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assistant.intent import Intent
 from assistant.planning import Facet, Line
 from assistant.records import Evidence
 from guardrails.records import PatientContext, Recommendation
@@ -30,6 +31,7 @@ class GenerationRequest:
     lead: list[Line] = field(default_factory=list)
     notices: list[Line] = field(default_factory=list)
     facets: list[Facet] = field(default_factory=list)
+    intent: Intent = Intent.GENERAL
 
     def numbered(self, n: int) -> Evidence | None:
         return next((e for e in (*self.evidence, *self.extra) if e.n == n), None)

@@ -18,13 +18,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from assistant.generators.base import GenerationRequest
-from assistant.intent import LAYOUTS, Intent, Role, heading_for, intents, roles
+from assistant.intent import LAYOUTS, Intent, Role, heading_for, roles
 from assistant.planning import Facet
 from assistant.records import Evidence
 from guardrails.answer import parse_answer
 from guardrails.dose_mentions import find_doses
 from guardrails.doses import check_doses
 from guardrails.grounding import POPULATION_CLASS
+from guardrails.lexicon import ConceptKind
 from guardrails.pathway_check import check_pathway
 from guardrails.records import FactStatus, PatientContext, Severity
 from guardrails.rules import RuleBook
@@ -63,7 +64,7 @@ class ExtractiveGenerator:
         yield self.compose(request)
 
     def compose(self, request: GenerationRequest) -> str:
-        primary = intents(request.question)[0]
+        primary = request.intent
         taken = [line.text for line in (*request.notices, *request.lead)]
         chosen = self._select(request, primary, taken)
         facets = self._facets(request, chosen)
@@ -125,7 +126,8 @@ class ExtractiveGenerator:
         wants_history = bool(_HISTORY_CUES.search(request.question))
         asked = max((_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(query)), default=None)
         populations = self._populations(query) | self._context_populations(request.context)
-        first_roles = set(LAYOUTS[primary][0][1])
+        asked_roles = roles(query) - {Role.OTHER, Role.RECOMMENDATION}
+        first_roles = asked_roles or set(LAYOUTS[primary][0][1])
         found: list[Candidate] = []
         for rank, passage in enumerate(evidence):
             if passage.n is None:
@@ -179,7 +181,9 @@ class ExtractiveGenerator:
     def _is_focus(self, token: str) -> bool:
         """Drugs, regimens and terms the question names must appear in a quoted sentence."""
         concept = self.rules.lexicon.get(token[2:])
-        return concept is not None and concept.drug_class != "" and concept.id != "chemotherapy"
+        if concept is None or concept.id == "chemotherapy":
+            return False
+        return concept.kind is ConceptKind.TRIAL or concept.drug_class != ""
 
     # --- facets: the dose sentences of the recommended drugs ----------------------------------
 

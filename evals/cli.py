@@ -1,0 +1,144 @@
+"""`cairn eval` and `cairn bench`, registered through the `cairn.commands` entry points.
+
+cairn eval [SUITE ...] [--json] [--report DIR] [--compare PREVIOUS.json] [--gate]
+cairn bench [--json] [--scale 10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from assistant.cli import Command
+from assistant.progress import TerminalProgress
+from assistant.settings import Settings
+
+EVALS_DIR = Path(__file__).resolve().parent
+
+
+def _configure_eval(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("suites", nargs="*", help="golden, adversarial, a category or a file stem")
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.add_argument("--report", type=Path, metavar="DIR", help="write Markdown + HTML here")
+    parser.add_argument("--compare", type=Path, metavar="PREVIOUS.json", help="list what changed")
+    parser.add_argument("--compare-last", action="store_true", help="compare with the last run")
+    parser.add_argument("--gate", action="store_true", help="exit 1 below the gate thresholds")
+    parser.add_argument("--no-baselines", action="store_true", help="skip the baselines")
+    parser.add_argument("--tolerance", type=float, help="regression tolerance for --compare")
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    from assistant.session import open_cairn
+    from evals.baselines import Baseline, Bm25Only, NaiveRag
+    from evals.gate import Gate, compare, gate_failures
+    from evals.report import metrics_table, write_report
+    from evals.runner import run_eval
+    from evals.suites import load_suites
+
+    settings = Settings.load()
+    cairn = open_cairn(settings)
+    source_ids = set(cairn.retriever.snapshot.sources)
+    suites = load_suites(EVALS_DIR, source_ids).select(args.suites)
+    progress = TerminalProgress()
+    with tempfile.TemporaryDirectory(prefix="cairn-naive-") as scratch:
+        baselines: list[Baseline] = []
+        if not args.no_baselines and suites.golden:
+            progress.phase("building baselines", 1)
+            baselines = [
+                NaiveRag.build(settings.corpus.sources_dir, Path(scratch)),
+                Bm25Only.build(settings.corpus.sources_dir),
+            ]
+            progress.advance(1)
+        result = run_eval(cairn, suites, baselines, progress)
+    progress.close()
+
+    last = settings.index.data_dir / "reports" / "last.json"
+    previous_path = args.compare or (last if args.compare_last else None)
+    gate = Gate.load(EVALS_DIR / "gate.yaml")
+    status = 0
+    lines: list[str] = []
+    if previous_path is not None:
+        if not previous_path.is_file():
+            lines.append(f"No previous result at {previous_path}; nothing to compare.")
+        else:
+            previous = json.loads(previous_path.read_text(encoding="utf-8"))
+            tolerance = args.tolerance if args.tolerance is not None else gate.tolerance
+            changes, regressions = compare(previous, result, tolerance)
+            result["comparison"] = {
+                "previous": str(previous_path),
+                "changes": changes,
+                "regressions": regressions,
+            }
+            lines.append(f"Compared with {previous_path}: {len(changes)} case(s) changed.")
+            lines.extend(f"  {c}" for c in changes)
+            lines.extend(f"  REGRESSION: {r}" for r in regressions)
+            status = 1 if regressions else status
+    if args.gate:
+        failures = gate_failures(result, gate)
+        result["gate"] = {"passed": not failures, "failures": failures}
+        lines.extend(f"  GATE: {f}" for f in failures)
+        status = 1 if failures else status
+    last.parent.mkdir(parents=True, exist_ok=True)
+    last.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    if args.report:
+        page = write_report(result, args.report)
+        lines.append(f"Report written to {page}")
+    if args.json:
+        print(json.dumps(_summary(result), indent=1))
+        for line in lines:
+            print(line, file=sys.stderr)
+    else:
+        _print_table(result, metrics_table(result))
+        for line in lines:
+            print(line)
+    return status
+
+
+def _summary(result: dict[str, Any]) -> dict[str, Any]:
+    """The JSON printed by --json: everything but the long per-case answers."""
+    cases = [
+        {k: v for k, v in c.items() if k not in ("answer", "findings")} for c in result["cases"]
+    ]
+    return {**result, "cases": cases}
+
+
+def _print_table(result: dict[str, Any], table: list[tuple[str, str, str, str]]) -> None:
+    print(f"Cairn evaluation: {result['n_golden']} golden, {result['n_adversarial']} adversarial "
+          f"(corpus {result['corpus_version']}, generator {result['generator']})")  # fmt: skip
+    print(f"  {'metric':<32} {'Cairn':>8} {'naive':>8} {'BM25':>8}")
+    for metric, cairn, naive, bm25 in table:
+        print(f"  {metric:<32} {cairn:>8} {naive:>8} {bm25:>8}")
+    latency = result["metrics"]["latency_ms"].get("total")
+    if latency:
+        print(f"  latency total p50 {latency['p50']} ms, p95 {latency['p95']} ms")
+    failing = [c["id"] for c in result["cases"] if not c["passed"]]
+    print(f"  failing: {', '.join(failing) if failing else 'none'}")
+
+
+def _configure_bench(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--scale", default="10000,100000", help="synthetic corpus sizes (chunks); '' skips"
+    )
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    from evals.bench import run_bench
+
+    result = run_bench(
+        Settings.load(), EVALS_DIR, [int(s) for s in args.scale.split(",") if s.strip()]
+    )
+    if args.json:
+        print(json.dumps(result, indent=1))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+EVAL_COMMAND = Command("eval", "run the golden and adversarial suites", _configure_eval, _run_eval)
+BENCH_COMMAND = Command("bench", "measure throughput and latency", _configure_bench, _run_bench)

@@ -1,0 +1,130 @@
+"""The regression gate: thresholds on one run, and what changed between two runs.
+
+failures = gate_failures(result, Gate.load(Path("evals/gate.yaml")))
+changes, regressions = compare(previous, result, gate.tolerance)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# Metrics where a higher value is better (the others, like rates of errors, lower is better).
+_HIGHER_IS_BETTER = (
+    "recall_at_1", "recall_at_3", "recall_at_5", "recall_at_10", "mrr", "evidence_precision",
+    "key_fact_coverage", "citation_validity", "numeric_grounding_rate", "not_covered_accuracy",
+    "answered_in_scope", "verdict_accuracy", "pass_rate",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Gate:
+    recall_at_5: float = 0.95
+    recall_at_5_over_naive: float = 0.10
+    key_fact_coverage: float = 0.95
+    catch_rate: float = 1.0
+    false_positive_rate_max: float = 0.02
+    tolerance: float = 0.01
+
+    @classmethod
+    def load(cls, path: Path) -> Gate:
+        if not path.is_file():
+            return cls()
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls(**{k: float(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def gate_failures(result: dict[str, Any], gate: Gate) -> list[str]:
+    metrics = result["metrics"]
+    failures = []
+    if metrics["recall_at_5"] < gate.recall_at_5:
+        failures.append(f"recall@5 {metrics['recall_at_5']:.3f} is below {gate.recall_at_5}")
+    naive = result.get("baselines", {}).get("naive_rag")
+    if naive and metrics["recall_at_5"] - naive["recall_at_5"] < gate.recall_at_5_over_naive:
+        failures.append(
+            f"recall@5 {metrics['recall_at_5']:.3f} is less than {gate.recall_at_5_over_naive} "
+            f"above the naive baseline ({naive['recall_at_5']:.3f})"
+        )
+    if metrics["key_fact_coverage"] < gate.key_fact_coverage:
+        failures.append(
+            f"key-fact coverage {metrics['key_fact_coverage']:.3f} is below "
+            f"{gate.key_fact_coverage}"
+        )
+    guard = metrics["guardrails"]
+    if guard["faulty"] and guard["catch_rate"] < gate.catch_rate:
+        failures.append(
+            f"guardrail catch rate {guard['catch_rate']:.3f} is below {gate.catch_rate}"
+        )
+    if guard["false_positive_rate"] > gate.false_positive_rate_max:
+        failures.append(
+            f"guardrail false-positive rate {guard['false_positive_rate']:.3f} is above "
+            f"{gate.false_positive_rate_max}"
+        )
+    return failures
+
+
+def compare(
+    previous: dict[str, Any], current: dict[str, Any], tolerance: float
+) -> tuple[list[str], list[str]]:
+    """Every case whose result changed, and the metrics that regressed beyond `tolerance`."""
+    before = {c["id"]: c for c in previous.get("cases", [])}
+    changes = []
+    for case in current.get("cases", []):
+        old = before.get(case["id"])
+        if old is None:
+            changes.append(f"{case['id']}: new case ({'pass' if case['passed'] else 'fail'})")
+            continue
+        notes = _case_changes(old, case)
+        if notes:
+            changes.append(f"{case['id']}: " + "; ".join(notes))
+    for case_id in sorted(set(before) - {c["id"] for c in current.get("cases", [])}):
+        changes.append(f"{case_id}: no longer in the suite")
+    regressions = []
+    for name in _HIGHER_IS_BETTER:
+        old_value = previous.get("metrics", {}).get(name)
+        new_value = current["metrics"].get(name)
+        if old_value is not None and new_value is not None and new_value < old_value - tolerance:
+            regressions.append(f"{name} fell from {old_value:.3f} to {new_value:.3f}")
+    old_guard = previous.get("metrics", {}).get("guardrails", {})
+    new_guard = current["metrics"]["guardrails"]
+    if old_guard and new_guard["catch_rate"] < old_guard.get("catch_rate", 0) - tolerance:
+        regressions.append(
+            f"guardrail catch rate fell from {old_guard['catch_rate']:.3f} to "
+            f"{new_guard['catch_rate']:.3f}"
+        )
+    if (
+        old_guard
+        and new_guard["false_positive_rate"] > old_guard.get("false_positive_rate", 1) + tolerance
+    ):
+        regressions.append(
+            f"guardrail false-positive rate rose from {old_guard['false_positive_rate']:.3f} to "
+            f"{new_guard['false_positive_rate']:.3f}"
+        )
+    return changes, regressions
+
+
+def _case_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    notes = []
+    if old["passed"] != new["passed"]:
+        notes.append("now passes" if new["passed"] else "now fails")
+    if old.get("verdict") != new.get("verdict"):
+        notes.append(f"verdict {old.get('verdict')} -> {new.get('verdict')}")
+    if old.get("suite") == "golden":
+        lost = [
+            p for p, ok in old["key_facts"].items() if ok and not new["key_facts"].get(p, False)
+        ]
+        won = [p for p, ok in new["key_facts"].items() if ok and not old["key_facts"].get(p, False)]
+        notes.extend(f"lost key fact /{p}/" for p in lost)
+        notes.extend(f"gained key fact /{p}/" for p in won)
+        if old["retrieved_sources"][:5] != new["retrieved_sources"][:5]:
+            notes.append(
+                f"top-5 sources {old['retrieved_sources'][:5]} -> {new['retrieved_sources'][:5]}"
+            )
+        if old.get("answer") != new.get("answer") and not notes:
+            notes.append("answer text changed")
+    elif old.get("raised") != new.get("raised"):
+        notes.append(f"raised {old.get('raised')} -> {new.get('raised')}")
+    return notes
