@@ -8,6 +8,7 @@ use for it, and a matcher that finds those names in text.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -62,19 +63,10 @@ _SECTIONS = {
 
 
 _NEGATING_SUFFIX = re.compile(r"-(?:free|naive|naïve)\b", re.IGNORECASE)
-
-
-def _name_pattern(name: str) -> str:
-    """A name as a regex: spaces match any run of spaces or hyphens, hyphens are optional."""
-    parts = []
-    for ch in name:
-        if ch == " ":
-            parts.append(r"[\s-]+")
-        elif ch == "-":
-            parts.append(r"[-\s]?")
-        else:
-            parts.append(re.escape(ch))
-    return "".join(parts)
+# Tokens of names and texts: words, and the symbols that belong to names (HER2+, ER+/PgR+).
+_TOKEN = re.compile(r"[A-Za-z0-9]+|[+/()]|\.(?=[a-z])", re.IGNORECASE)
+# What may stand between the tokens of one name: spaces, hyphens, commas, or nothing.
+_JOIN = re.compile(r"[\s\-,]*")
 
 
 def _is_case_sensitive(name: str) -> bool:
@@ -86,6 +78,7 @@ def _is_case_sensitive(name: str) -> bool:
 @dataclass
 class Lexicon:
     concepts: dict[str, Concept] = field(default_factory=dict)
+    _cache: dict[str, list[Mention]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -132,37 +125,66 @@ class Lexicon:
         return problems
 
     @cached_property
-    def _matcher(self) -> tuple[re.Pattern[str], dict[str, str]]:
-        """One alternation of every name, longest first, and the concept id of each group."""
-        entries = sorted(
-            ((name, c.id) for c in self.concepts.values() for name in c.all_names),
-            key=lambda e: -len(e[0]),
-        )
-        group_ids: dict[str, str] = {}
-        alternatives = []
-        for i, (name, concept_id) in enumerate(entries):
-            group = f"n{i}"
-            group_ids[group] = concept_id
-            body = _name_pattern(name)
-            if not _is_case_sensitive(name):
-                body = f"(?i:{body})"
-            alternatives.append(f"(?P<{group}>{body})")
-        joined = "|".join(alternatives) or "(?!)"
-        pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{joined})(?![A-Za-z0-9])")
-        return pattern, group_ids
+    def _keys(self) -> tuple[dict[str, list[tuple[str, str]]], int]:
+        """Each name as the concatenation of its lower-case tokens ('T-DXd' -> 'tdxd'), with
+        the concept id and the name; and the longest name in tokens."""
+        keys: dict[str, list[tuple[str, str]]] = {}
+        longest = 1
+        for concept in self.concepts.values():
+            for name in concept.all_names:
+                tokens = _TOKEN.findall(name)
+                longest = max(longest, len(tokens))
+                keys.setdefault("".join(t.lower() for t in tokens), []).append((concept.id, name))
+        return keys, longest
 
     def find(self, text: str) -> list[Mention]:
-        """Every name of every concept in `text`, longest match first, left to right."""
-        pattern, group_ids = self._matcher
-        mentions = []
-        for match in pattern.finditer(text):
-            if _NEGATING_SUFFIX.match(text, match.end()):
-                continue  # "chemotherapy-free", "trastuzumab-naive": the concept is absent
-            concept = self.concepts[group_ids[match.lastgroup or ""]]
-            mentions.append(
-                Mention(concept.id, concept.kind, match.start(), match.end(), match.group())
-            )
+        """Every name of every concept in `text`, longest match first, left to right.
+
+        Names match token by token: case, spaces and hyphens are ignored ('T-DXd' matches
+        'TDXd' and 't dxd'), except that two-letter capitals (OS, HP) match only in capitals."""
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        keys, longest = self._keys
+        tokens = list(_TOKEN.finditer(text))
+        mentions: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            found = self._longest_at(text, tokens, i, keys, longest)
+            if found is None:
+                i += 1
+                continue
+            concept_id, n = found
+            start, end = tokens[i].start(), tokens[i + n - 1].end()
+            if not _NEGATING_SUFFIX.match(text, end):  # "chemotherapy-free": absent
+                kind = self.concepts[concept_id].kind
+                mentions.append(Mention(concept_id, kind, start, end, text[start:end]))
+            i += n
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[text] = mentions
         return mentions
+
+    def _longest_at(
+        self,
+        text: str,
+        tokens: list[re.Match[str]],
+        i: int,
+        keys: dict[str, list[tuple[str, str]]],
+        longest: int,
+    ) -> tuple[str, int] | None:
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            window = tokens[i : i + n]
+            if any(
+                not _JOIN.fullmatch(text, a.end(), b.start()) for a, b in itertools.pairwise(window)
+            ):
+                continue  # names do not run across punctuation other than listed separators
+            key = "".join(t.group().lower() for t in window)
+            for concept_id, name in keys.get(key, ()):
+                surface = text[window[0].start() : window[-1].end()]
+                if not _is_case_sensitive(name) or surface.replace(" ", "") == name:
+                    return concept_id, n
+        return None
 
     def get(self, concept_id: str) -> Concept | None:
         return self.concepts.get(concept_id)

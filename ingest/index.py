@@ -105,6 +105,17 @@ class ChromaIndex:
             )
         return found
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, Vectors]:
+        """The stored embeddings of the given chunk ids."""
+        found: dict[str, Vectors] = {}
+        for start in range(0, len(ids), _BATCH):
+            page = self._collection.get(
+                ids=list(ids[start : start + _BATCH]), include=["embeddings"]
+            )
+            for chunk_id, vector in zip(page["ids"], page["embeddings"], strict=True):
+                found[chunk_id] = np.asarray(vector, dtype=np.float32)
+        return found
+
     def count(self) -> int:
         return int(self._collection.count())
 

@@ -42,7 +42,7 @@ from ingest.store import (
     write_snapshot,
 )
 
-EMBED_BATCH = 64
+EMBED_BATCH = 128
 
 
 class Progress(Protocol):
@@ -184,7 +184,10 @@ def _embed_missing(
 ) -> int:
     ids = [c.id for c in chunks]
     present = set() if rebuild else index.existing(ids)
-    missing = [c for c in chunks if c.id not in present]
+    # Batches of similar length waste no work on padding.
+    missing = sorted(
+        (c for c in chunks if c.id not in present), key=lambda c: len(c.embedding_text)
+    )
     progress.phase("embedding chunks", len(missing))
     for start in range(0, len(missing), EMBED_BATCH):
         batch = missing[start : start + EMBED_BATCH]
