@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cairn: interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`cairn ask ... | head`)
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

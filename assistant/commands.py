@@ -139,16 +139,29 @@ def _configure_ask(parser: argparse.ArgumentParser) -> None:
         help="a patient fact, e.g. ild_history=true (repeatable)",
     )
     parser.add_argument("--history", type=Path, help='JSON list of {"role", "content"} turns')
+    parser.add_argument("--generator", help="extractive, openai or llamacpp (default: settings)")
 
 
 def _run_ask(args: argparse.Namespace) -> int:
-    from assistant.render import print_answer
+    from assistant.pipeline import Final, Restart, Token
+    from assistant.render import LiveDraft, print_answer
     from assistant.session import open_cairn, read_history
 
     cairn = open_cairn(_settings())
     history = read_history(args.history) if args.history else []
     overrides = _pairs(args.context)
-    answer = cairn.ask(args.question, history=history, overrides=overrides)
+    live = LiveDraft(sys.stdout) if sys.stdout.isatty() and not args.json else None
+    answer = None
+    for event in cairn.stream(args.question, history, overrides, generator=args.generator):
+        if isinstance(event, Token) and live is not None:
+            live.write(event.text)
+        elif isinstance(event, Restart) and live is not None:
+            live.erase()
+        elif isinstance(event, Final):
+            answer = event.answer
+    assert answer is not None
+    if live is not None:
+        live.erase()
     if args.json:
         print(answer.model_dump_json(indent=1))
     else:

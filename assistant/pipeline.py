@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from assistant.citations import citation_of, references, renumber
 from assistant.conversation import Turn, assumptions, standalone_question
-from assistant.generators.base import GenerationRequest, Generator
+from assistant.generators.base import GenerationRequest, Generator, GeneratorFailed, generate
 from assistant.generators.extractive import ExtractiveGenerator
+from assistant.generators.factory import available_generators
+from assistant.generators.llm import not_covered
 from assistant.intent import intents
 from assistant.planning import Plan, make_plan, search_query
 from assistant.records import Answer, Evidence
@@ -35,7 +37,7 @@ from guardrails.records import Passage, PatientContext, Review, Verdict
 from guardrails.review import review
 from guardrails.rules import RuleBook
 
-__all__ = ["Cairn", "EmptyQuestion", "Event", "Final", "Token", "Turn"]
+__all__ = ["Cairn", "EmptyQuestion", "Event", "Final", "Restart", "Token", "Turn"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,34 @@ class Final:
     answer: Answer
 
 
-Event = Token | Final
+@dataclass(frozen=True)
+class Restart:
+    """The generator failed: discard the streamed text; the extractive answer follows."""
+
+    reason: str
+
+
+Event = Token | Restart | Final
+
+
+@dataclass
+class _QuestionPlan:
+    question: str
+    standalone: str
+    query: str
+    context: PatientContext
+    plan: Plan
+    request: GenerationRequest
+    assumptions: list[str]
+    retrieve_ms: float
+
+
+@dataclass
+class _Outcome:
+    name: str
+    draft: str = ""
+    covered: bool = True
+    fallback: str = ""
 
 
 @dataclass
@@ -67,28 +96,38 @@ class EmptyQuestion(CairnError):
 
 
 class Cairn:
-    """The assistant: owns the rules, the retriever and the generator."""
+    """The assistant: owns the rules, the retriever and the generators."""
 
     def __init__(
         self,
         settings: Settings,
         rules: RuleBook,
         retriever: Retriever,
-        generator: Generator,
+        generators: dict[str, Generator],
         corpus: CorpusInfo,
+        default: str = "extractive",
     ) -> None:
         self.settings = settings
         self.rules = rules
         self.retriever = retriever
-        self.generator = generator
+        self.generators = generators
+        self.extractive = ExtractiveGenerator(rules)
+        self.default = default if default in generators else "extractive"
         self.corpus = corpus
 
     @classmethod
-    def from_settings(cls, settings: Settings, generator: Generator | None = None) -> Cairn:
+    def from_settings(cls, settings: Settings) -> Cairn:
         rules = RuleBook.load(settings.corpus.rules_dir)
         retriever = HybridRetriever.from_settings(settings, rules.lexicon)
         corpus = CorpusInfo.load(settings.corpus.corpus_dir / "corpus.yaml")
-        return cls(settings, rules, retriever, generator or ExtractiveGenerator(rules), corpus)
+        generators = available_generators(settings, rules, corpus.name)
+        return cls(
+            settings, rules, retriever, generators, corpus, settings.generator.generator.value
+        )
+
+    @property
+    def generator(self) -> Generator:
+        return self.generators[self.default]
 
     def context_of(
         self, question: str, history: list[Turn], overrides: dict[str, str] | None = None
@@ -102,8 +141,9 @@ class Cairn:
         history: list[Turn] | None = None,
         overrides: dict[str, str] | None = None,
         filters: Filters | None = None,
+        generator: str | None = None,
     ) -> Answer:
-        for event in self.stream(question, history, overrides, filters):
+        for event in self.stream(question, history, overrides, filters, generator):
             if isinstance(event, Final):
                 return event.answer
         raise AssertionError("stream ended without a final answer")
@@ -114,22 +154,45 @@ class Cairn:
         history: list[Turn] | None = None,
         overrides: dict[str, str] | None = None,
         filters: Filters | None = None,
+        generator: str | None = None,
     ) -> Iterator[Event]:
-        """Tokens as the generator writes them, then the reviewed Answer."""
+        """Tokens as the generator writes them (a Restart if it fails and the extractive answer
+        replaces it), then the reviewed Answer."""
         question = question.strip()
         if not question:
             raise EmptyQuestion("The question is empty.", "Type a clinical question and ask again.")
         history = history or []
+        writer = self.generators.get(generator or self.default)
+        if writer is None:
+            raise CairnError(
+                f"The generator '{generator}' is not available here.",
+                f"Choose one of: {', '.join(self.generators)}.",
+            )
         clock = _Clock()
+        question_plan = self._plan(question, history, overrides, filters)
+        clock.lap("context")  # the plan's own retrieval time is measured inside it
+        clock.timings["context"] -= question_plan.retrieve_ms
+        clock.timings["retrieve"] = question_plan.retrieve_ms
+        outcome = _Outcome(writer.name)
+        yield from self._write(question_plan, writer, outcome)
+        clock.lap("generate")
+        yield Final(self._finish(question_plan, outcome, clock))
+
+    def _plan(
+        self,
+        question: str,
+        history: list[Turn],
+        overrides: dict[str, str] | None,
+        filters: Filters | None,
+    ) -> _QuestionPlan:
         lexicon = self.rules.lexicon
         context = self.context_of(question, history, overrides)
-        earlier = self._earlier_context(history)
         vocabulary = self.retriever.snapshot.words
-        standalone = standalone_question(question, history, context, lexicon)
-        standalone = correct_spelling(standalone, vocabulary, lexicon)
+        standalone = correct_spelling(
+            standalone_question(question, history, context, lexicon), vocabulary, lexicon
+        )
         primary = intents(question, lexicon)[0]
         recommendation = self.rules.pathway.recommend(context)
-        clock.lap("context")
 
         def judge(result: RetrievalResult) -> ScopeDecision:
             return judge_scope(
@@ -137,40 +200,71 @@ class Cairn:
             )
 
         query = search_query(standalone, primary, recommendation, lexicon)
+        started = time.perf_counter()
         plan = make_plan(
             query, question, primary, recommendation, context, self.retriever, self.rules,
             self.settings.retrieval, judge, filters,
         )  # fmt: skip
-        clock.lap("retrieve")
+        retrieve_ms = round((time.perf_counter() - started) * 1000, 2)
+        request = GenerationRequest(
+            standalone, context, plan.main, plan.extra, recommendation, plan.lead,
+            plan.notices, plan.facets, primary,
+        )  # fmt: skip
+        earlier = self._earlier_context(history)
+        carried = assumptions(earlier, context, lexicon) if history else []
+        return _QuestionPlan(
+            question, standalone, query, context, plan, request, carried, retrieve_ms
+        )
 
-        if plan.covered:
-            request = GenerationRequest(
-                standalone, context, plan.main, plan.extra, recommendation, plan.lead,
-                plan.notices, plan.facets, primary,
-            )  # fmt: skip
-            pieces = []
-            for piece in self.generator.stream(request):
+    def _write(self, qp: _QuestionPlan, writer: Generator, outcome: _Outcome) -> Iterator[Event]:
+        """Stream the draft; on a generator failure fall back to the extractive answer."""
+        if not qp.plan.covered:
+            outcome.draft = not_covered_text(self.corpus, qp.plan.scope.reason)
+            yield Token(outcome.draft)
+            return
+        pieces: list[str] = []
+        try:
+            for piece in writer.stream(qp.request):
                 pieces.append(piece)
                 yield Token(piece)
-            draft = "".join(pieces)
-        else:
-            draft = not_covered_text(self.corpus, plan.scope.reason)
-            yield Token(draft)
-        body, cited, dropped = renumber(draft, plan.evidence)
-        clock.lap("generate")
+            outcome.draft = "".join(pieces)
+        except GeneratorFailed as failure:
+            outcome.fallback = failure.reason
+            outcome.name = f"extractive (fallback from {writer.name})"
+            yield Restart(failure.reason)
+            outcome.draft = generate(self.extractive, qp.request)
+            yield Token(outcome.draft)
+            return
+        if not_covered(outcome.draft):
+            outcome.covered = False
+            outcome.draft = not_covered_text(
+                self.corpus, "the model found no answer in the passages"
+            )
 
-        passages = [e.passage() for e in cited]
-        verdict = review(body, question, context, passages, self.rules, grounded=plan.covered)
+    def _finish(self, qp: _QuestionPlan, outcome: _Outcome, clock: _Clock) -> Answer:
+        body, cited, dropped = renumber(outcome.draft, qp.plan.evidence)
+        covered = qp.plan.covered and outcome.covered
+        verdict = review(
+            body,
+            qp.question,
+            qp.context,
+            [e.passage() for e in cited],
+            self.rules,
+            grounded=covered,
+        )
         clock.lap("review")
-
-        answer = self._answer(question, standalone, context, body, cited, verdict, clock, plan)
-        answer.search_query = query
-        answer.assumptions.extend(assumptions(earlier, context, lexicon) if history else [])
+        answer = self._answer(qp, body, cited, verdict, clock, outcome.name, covered)
+        answer.assumptions.extend(qp.assumptions)
         answer.invalid_markers.extend(dropped)
         if dropped:
             markers = ", ".join(map(str, dropped))
             answer.notices.append(f"Citation markers {markers} pointed to no passage; removed.")
-        yield Final(answer)
+        if outcome.fallback:
+            answer.notices.append(
+                f"The language model could not answer ({outcome.fallback}); this answer was "
+                "composed by the extractive generator instead."
+            )
+        return answer
 
     def check(self, question: str, text: str, overrides: dict[str, str] | None = None) -> Review:
         """Review text written anywhere; its numbers are checked against the whole corpus."""
@@ -189,14 +283,13 @@ class Cairn:
 
     def _answer(
         self,
-        question: str,
-        standalone: str,
-        context: PatientContext,
+        qp: _QuestionPlan,
         body: str,
         cited: list[Evidence],
         verdict: Review,
         clock: _Clock,
-        plan: Plan,
+        generator: str,
+        covered: bool,
     ) -> Answer:
         citations = [citation_of(e) for e in cited]
         draft = ""
@@ -205,9 +298,10 @@ class Cairn:
         text = body if not citations else f"{body}\n\n{references(citations)}"
         snapshot = self.retriever.snapshot
         return Answer(
-            question=question,
-            standalone_question=standalone,
-            context=context,
+            question=qp.question,
+            standalone_question=qp.standalone,
+            search_query=qp.query,
+            context=qp.context,
             text=text,
             draft=draft,
             citations=citations,
@@ -215,8 +309,8 @@ class Cairn:
             timings=clock.timings,
             corpus_version=snapshot.manifest.version,
             evidence_as_of=snapshot.manifest.evidence_as_of,
-            generator=self.generator.name,
-            covered=plan.covered,
-            retrieved=[e.chunk.id for e in plan.main],
-            retrieved_sources=plan.ranked_sources,
+            generator=generator,
+            covered=covered,
+            retrieved=[e.chunk.id for e in qp.plan.main],
+            retrieved_sources=qp.plan.ranked_sources,
         )

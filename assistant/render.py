@@ -39,3 +39,33 @@ def print_review(review: Review, out: TextIO) -> None:
             f"  [{finding.severity.value}] {finding.rule_id}: {finding.message}{sources}{span}",
             file=out,
         )
+
+
+class LiveDraft:
+    """Streams a draft to a terminal, then erases it so only the reviewed answer remains (a
+    blocked draft must not stay on screen)."""
+
+    def __init__(self, out: TextIO) -> None:
+        import shutil
+
+        self.out = out
+        self.width = max(20, shutil.get_terminal_size().columns)
+        self.rows = 0
+        self.column = 0
+
+    def write(self, text: str) -> None:
+        self.out.write(f"\x1b[2m{text}\x1b[0m")
+        self.out.flush()
+        for char in text:
+            if char == "\n" or self.column + 1 >= self.width:
+                self.rows += 1
+                self.column = 0
+            else:
+                self.column += 1
+
+    def erase(self) -> None:
+        if self.rows:
+            self.out.write(f"\x1b[{self.rows}F")
+        self.out.write("\r\x1b[J")
+        self.out.flush()
+        self.rows = self.column = 0

@@ -107,7 +107,13 @@ def render_markdown(result: dict[str, Any], images: dict[str, str] | None = None
         "",
     ]
     lines.extend(f"![{name}]({path})\n" for name, path in images.items())
-    lines.append("## Failing cases\n")
+    lines.append(render_failing(result))
+    return "\n".join(lines)
+
+
+def render_failing(result: dict[str, Any]) -> str:
+    """Every failing case with its answer, its findings and what was missing or wrong."""
+    lines = ["## Failing cases\n"]
     failing = [c for c in result["cases"] if not c["passed"]]
     if not failing:
         lines.append("None.\n")
@@ -187,7 +193,14 @@ def _png(plt: Any, fig: Any) -> bytes:
 
 
 def _category_plot(result: dict[str, Any]) -> bytes:
-    plt, (fig, ax) = _figure()
+    import matplotlib.pyplot as plt
+
+    return _png(plt, category_figure(result))
+
+
+def category_figure(result: dict[str, Any]) -> Any:
+    """Pass rate, key-fact coverage and recall@5 per category, as a matplotlib figure."""
+    _, (fig, ax) = _figure()
     categories = result["metrics"]["per_category"]
     names = list(categories)
     width = 0.27
@@ -210,7 +223,8 @@ def _category_plot(result: dict[str, Any]) -> bytes:
     ax.set_ylim(0, 1.05)
     ax.set_title("Per-category scores")
     ax.legend(fontsize=8)
-    return _png(plt, fig)
+    fig.tight_layout()
+    return fig
 
 
 def _baseline_plot(result: dict[str, Any]) -> bytes:

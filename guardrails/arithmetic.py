@@ -41,9 +41,8 @@ def check_total(
         if measure is None:
             continue
         # The per-kg or per-m2 dose the answer states ("8 mg/kg, which is 640 mg") decides.
-        bases = (
-            [mention.basis] if mention.basis is not None else [*row.amounts[:1], *row.reductions]
-        )
+        steps = row.reductions if mention.reduced else ()  # a reduced level only when said so
+        bases = [mention.basis] if mention.basis is not None else [*row.amounts[:1], *steps]
         for amount in bases:
             expected.append((amount * measure, row, amount))
     if not expected:

@@ -95,7 +95,7 @@ _LVEF = re.compile(
 _PREGNANT = re.compile(
     r"\b(?:is|currently|she's|she is|weeks?|found to be|became|becomes)\s+(?:\w+\s+)?pregnant\b|"
     r"\bpregnant (?:woman|patient|lady)\b|\b(?:during|in) pregnancy\b"
-    r"|\bpregnant\b(?=\s*[,.;?]|\s+and\b)",
+    r"|\bpregnant\b(?=\s*[,.;?]|\s+and\b|\s*$)",
     re.I,
 )
 _NOT_PREGNANT = re.compile(r"\bnot pregnant\b|\bnegative pregnancy test\b|\bpostmenopausal\b", re.I)

@@ -307,7 +307,7 @@ def _mention(
         per_day=amount.per_day,
         schedule=p.first_of(p.SCHEDULES, after) or p.first_of(p.SCHEDULES, near, last=True),
         route=p.first_of(p.ROUTES, after) or p.first_of(p.ROUTES, near, last=True),
-        phase=p.phase_of(before[-40:], after),
+        phase=p.phase_of(before[-40:], after, text[end : window.following]),
         reduced=bool(p.REDUCED.search(text)),
         upper_bound=bool(p.UPPER.search(before[-30:])),
         negated=bool(p.NEGATION.search(before)),

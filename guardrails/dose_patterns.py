@@ -137,9 +137,10 @@ def first_of(
     return best[1] if best else None
 
 
-def phase_of(before: str, after: str) -> str:
+def phase_of(before: str, after: str, following: str = "") -> str:
     """loading | maintenance | unspecified: a descriptor right after the amount wins ("30,000
-    units in the loading dose"), then the nearest cue before it."""
+    units in the loading dose"), then the nearest cue before it, then "X, then Y" makes X the
+    loading dose (`following` is the text up to the next amount)."""
     if _LOADING_AFTER.match(after):
         return "loading"
     if _MAINTENANCE_AFTER.match(after):
@@ -149,6 +150,6 @@ def phase_of(before: str, after: str) -> str:
     if loading or maintenance:
         later = max(loading, default=-1) > max(maintenance, default=-1)
         return "loading" if later else "maintenance"
-    if _FIRST_OF_PAIR.match(after):
+    if _FIRST_OF_PAIR.match(following or after):
         return "loading"  # "8 mg/kg, then 6 mg/kg": the first of a pair
     return "unspecified"

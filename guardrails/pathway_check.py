@@ -23,6 +23,11 @@ _ADVICE_NEGATION = re.compile(
     r"mistake|error|wrong|pitfall|incorrect|rather than|instead of|not|against|warns?)\b",
     re.IGNORECASE,
 )
+# A negation inside the matched advice: "endocrine therapy is not given concurrently ...".
+_NEGATED_VERB = re.compile(
+    r"\b(?:is|are|should|must|can|may)\s+not\b|\bnever\b|\b(?:isn't|aren't|shouldn't|can't)\b",
+    re.I,
+)
 _SUBSTITUTION = re.compile(
     r"\b(?:interchangeab\w*|substitut\w*|equivalent(?: to)?|the same (?:drug|thing|as)|"
     r"swap\w*|biosimilar (?:of|to)|can (?:be used to )?(?:replace|stand in for)|"
@@ -139,7 +144,11 @@ def _pitfalls(sentences: Sequence[AnswerSentence], pathway: Pathway) -> list[Fin
                 continue
             for pattern in rule.patterns:
                 match = pattern.search(claim)
-                if match and not _ADVICE_NEGATION.search(_clause_before(claim, match.start())):
+                negated = match and (
+                    _ADVICE_NEGATION.search(_clause_before(claim, match.start()))
+                    or _NEGATED_VERB.search(match.group())
+                )
+                if match and not negated:
                     findings.append(
                         _finding(
                             sentence,

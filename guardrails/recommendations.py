@@ -54,6 +54,9 @@ _HISTORY = re.compile(
     re.IGNORECASE,
 )
 _JOINED = re.compile(r"\s*(?:,|and|plus|with|\+|/)?\s*(?:(?:a|an|the)\s+)?", re.I)
+_SEPARATOR = re.compile(
+    r",\s*(?:and|or|but|while)\b|;|,(?=\s*(?:and|or)\b)|\band\b(?=\s+\w+\s+(?:is|are))", re.I
+)
 _CLAUSES = re.compile(r"[;:]|\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b|\bunless\b|\bif\b", re.I)
 _HISTORICAL = re.compile(
     r"\b(?:20(?:0\d|1\d)|superseded|formerly|used to|had been|was (?:the )?(?:standard|preferred|"
@@ -144,7 +147,12 @@ def _preferred_by_group(
     for index, group in enumerate(groups):
         previous_end = groups[index - 1][-1].end if index else 0
         following = groups[index + 1][0].start if index + 1 < len(groups) else len(clause)
-        window = clause[max(previous_end, group[0].start - 40) : min(following, group[-1].end + 60)]
+        # The option's own phrase: from the separator before it to the separator after it.
+        left = max(previous_end, group[0].start - 40)
+        cuts = [m.end() for m in _SEPARATOR.finditer(clause, left, group[0].start)]
+        right = min(following, group[-1].end + 60)
+        after = _SEPARATOR.search(clause, group[-1].end, right)
+        window = clause[max([left, *cuts]) : after.start() if after else right]
         preferred = bool(_PREFERRED.search(window))
         result.extend((m, preferred) for m in group)
     return result

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from guardrails.lexicon import ConceptKind, Lexicon
+from guardrails.negation import status_of
 from guardrails.records import Fact, FactStatus
 
 _WORDS = {
@@ -91,9 +92,13 @@ _PROGRESSION = re.compile(
     r"\bPD\b|\brelapsed on\b|\bstopped working\b",
     re.I,
 )
+# "adjuvant trastuzumab", "(neo)adjuvant TCH and ...": a therapy named right after the word.
+_EARLY_SETTING = re.compile(
+    r"(?:\b(?:neo)?adjuvant|\(neo\)adjuvant)\b[^.;,]{0,25}?(?:\band\s+|\+\s*|,\s*)?$", re.I
+)
 _PRIOR = re.compile(
     r"\b(?:prior|previous(?:ly)?|received|treated with|after|post|following|had|s/p|"
-    r"completed|currently on|was on|is on|on)\b",
+    r"completed|currently on|was on|is on|while on)\b",
     re.I,
 )
 _AFTER_LINE = re.compile(r"\b(?:after|post|following|beyond|on|with)\s+(?:\w+\s+)?$", re.I)
@@ -104,7 +109,8 @@ _CLAUSE = re.compile(
 
 def months_since_adjuvant(text: str, turn: int, earlier: Sequence[str]) -> Fact[Any]:
     """Months from the end of (neo)adjuvant HER2 therapy to relapse, if the text says."""
-    if _DE_NOVO.search(text):
+    de_novo = _DE_NOVO.search(text)
+    if de_novo and status_of(text, de_novo.start(), de_novo.end()) is FactStatus.STATED:
         return Fact(value=None, status=FactStatus.NEGATED, evidence="de novo", turn=turn)
     adjuvant_here = _ADJUVANT.search(text)
     adjuvant_before = any(_ADJUVANT.search(t) for t in earlier)
@@ -171,12 +177,11 @@ def lines_and_therapies(
                         evidence=clause.strip(),
                         turn=turn,
                     )
-        if _ADJUVANT.search(clause):
-            continue  # therapies of the early setting are not metastatic lines
         therapies = [
             m.concept_id
             for m in lexicon.find(clause)
             if m.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN)
+            and not _EARLY_SETTING.search(clause[: m.start])  # "adjuvant trastuzumab"
         ]
         if progression:
             progressed.extend(t for t in therapies if t not in progressed)

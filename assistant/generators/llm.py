@@ -1,0 +1,173 @@
+"""Language-model generators: an OpenAI-compatible endpoint (through LangChain's chat model) or a
+local GGUF model in-process (llama-cpp-python, through a thin adapter).
+
+    generator = LlmGenerator("openai", LangChainBackend(ChatOpenAI(...)), corpus_name)
+    for piece in generator.stream(request):
+        ...
+
+Both sit behind `ChatBackend`, one method that streams text. Failures (server down, timeout,
+model missing) raise `GeneratorFailed` with a plain sentence; the pipeline then falls back to
+the extractive answer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant import prompts
+from assistant.conversation import describe
+from assistant.generators.base import GenerationRequest, GeneratorFailed
+from guardrails.lexicon import Lexicon
+
+Messages = list[tuple[str, str]]  # (role, content)
+
+
+class ChatBackend(Protocol):
+    def stream(self, messages: Messages) -> Iterator[str]:
+        """Yield the reply in pieces; raise GeneratorFailed when the model cannot answer."""
+        ...
+
+
+class LangChainBackend:
+    """Any LangChain chat model: ChatOpenAI for an OpenAI-compatible server, or a fake."""
+
+    def __init__(self, model: Any, describe_target: str = "the model") -> None:
+        self.model = model
+        self.target = describe_target
+
+    def stream(self, messages: Messages) -> Iterator[str]:
+        try:
+            for chunk in self.model.stream(messages):
+                text = chunk.content if isinstance(chunk.content, str) else ""
+                if text:
+                    yield text
+        except GeneratorFailed:
+            raise
+        except Exception as exc:  # transport, timeout and API errors of many libraries
+            raise GeneratorFailed(
+                f"{self.target} did not answer ({type(exc).__name__}: {exc})"
+            ) from exc
+
+
+class LlamaCppBackend:
+    """A local GGUF model through llama-cpp-python, loaded on first use."""
+
+    def __init__(self, model_path: Path, threads: int, context: int, max_tokens: int) -> None:
+        self.model_path = model_path
+        self.threads = threads
+        self.context = context
+        self.max_tokens = max_tokens
+        self._llama: Any = None
+
+    def _load(self) -> Any:
+        if self._llama is None:
+            if not self.model_path.is_file():
+                raise GeneratorFailed(
+                    f"the local model file {self.model_path} does not exist (run `make setup-llm` "
+                    "or set CAIRN_LLM_MODEL_PATH)"
+                )
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise GeneratorFailed(
+                    "llama-cpp-python is not installed (run `make setup-llm`)"
+                ) from exc
+            self._llama = Llama(
+                model_path=str(self.model_path),
+                n_ctx=self.context,
+                n_threads=self.threads,
+                verbose=False,
+            )
+        return self._llama
+
+    def stream(self, messages: Messages) -> Iterator[str]:
+        llama = self._load()
+        try:
+            for part in llama.create_chat_completion(
+                messages=[{"role": r, "content": c} for r, c in messages],
+                max_tokens=self.max_tokens,
+                temperature=0.0,
+                stream=True,
+            ):
+                text = part["choices"][0]["delta"].get("content")
+                if text:
+                    yield text
+        except Exception as exc:
+            raise GeneratorFailed(f"the local model failed ({type(exc).__name__}: {exc})") from exc
+
+
+class LlmGenerator:
+    """Prompt, stream, and post-process a language model's answer."""
+
+    def __init__(
+        self, name: str, backend: ChatBackend, corpus_name: str, lexicon: Lexicon, passages: int = 4
+    ) -> None:
+        self.name = name
+        self.backend = backend
+        self.corpus_name = corpus_name
+        self.lexicon = lexicon
+        self.passages = passages
+        self.last_prompt_chars = 0
+
+    def messages(self, request: GenerationRequest) -> Messages:
+        lead_numbers = {n for line in request.lead for n in line.numbers}
+        chosen = [e for e in request.evidence if e.n is not None][: self.passages]
+        chosen += [e for e in request.extra if e.n in lead_numbers and e not in chosen]
+        passages = "\n".join(
+            prompts.PASSAGE.format(
+                n=e.n,
+                title=e.source.title.split(":")[0],
+                section=e.chunk.section,
+                text=_trim(e.chunk.text, prompts.PASSAGE_CHARS),
+            )
+            for e in chosen
+        )
+        facts = describe(request.context, self.lexicon)
+        patient = prompts.PATIENT.format(facts="; ".join(facts)) if facts else ""
+        pathway = ""
+        if request.lead:
+            line = request.lead[0]
+            pathway = prompts.PATHWAY.format(statement=line.text, n=line.numbers[0])
+        user = prompts.USER.format(
+            passages=passages, patient=patient, pathway=pathway, question=request.question
+        )
+        self.last_prompt_chars = len(prompts.SYSTEM) + len(user)
+        return [("system", prompts.SYSTEM), ("user", user)]
+
+    def stream(self, request: GenerationRequest) -> Iterator[str]:
+        yield from self.backend.stream(self.messages(request))
+
+
+def not_covered(text: str) -> bool:
+    """Whether the model answered with the not-covered sentinel."""
+    return prompts.NOT_COVERED.lower() in text.lower()[:60]
+
+
+def _trim(text: str, limit: int) -> str:
+    flat = re.sub(r"\s+", " ", text).strip()
+    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + " ..."
+
+
+def openai_backend(
+    base_url: str, model: str, key_env: str, timeout: float, max_tokens: int
+) -> LangChainBackend:
+    """ChatOpenAI against any OpenAI-compatible endpoint; the key is read from the environment
+    variable named `key_env` at call time and never stored or logged."""
+    from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
+
+    chat = ChatOpenAI(
+        base_url=base_url,
+        model=model,
+        api_key=SecretStr(os.environ.get(key_env) or "not-needed"),
+        timeout=timeout,
+        max_retries=0,
+        max_tokens=max_tokens,
+        temperature=0.0,
+        streaming=True,
+    )
+    return LangChainBackend(chat, f"the model server at {base_url}")

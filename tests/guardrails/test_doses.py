@@ -1,0 +1,175 @@
+from pathlib import Path
+
+import pytest
+
+from guardrails.answer import parse_answer
+from guardrails.dose_mentions import find_doses
+from guardrails.doses import check_doses
+from guardrails.records import Finding, PatientContext, Severity
+from guardrails.rules import RuleBook
+
+RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleBook:
+    return RuleBook.load(RULES)
+
+
+def findings(rules: RuleBook, text: str) -> list[Finding]:
+    mentions = find_doses(parse_answer(text), rules.lexicon, rules.dose_vocabulary)
+    return check_doses(mentions, rules.doses, rules.lexicon, PatientContext())
+
+
+def ids(rules: RuleBook, text: str) -> list[str]:
+    return [f.rule_id for f in findings(rules, text)]
+
+
+def test_a_wrong_amount_is_blocked(rules: RuleBook) -> None:
+    [finding] = findings(rules, "Pertuzumab 500 mg every 3 weeks.")
+    assert (finding.rule_id, finding.severity) == ("doses.wrong-amount", Severity.BLOCK)
+    assert "420 mg every 3 weeks" in finding.message
+    assert finding.source_ids == ("label-pertuzumab",)
+
+
+def test_the_right_maintenance_amount_passes(rules: RuleBook) -> None:
+    assert ids(rules, "Pertuzumab 420 mg IV every 3 weeks.") == []
+
+
+def test_a_reduced_level_as_the_starting_dose_is_a_wrong_amount(rules: RuleBook) -> None:
+    [finding] = findings(rules, "T-DXd 4.4 mg/kg every 3 weeks.")
+    assert finding.rule_id == "doses.wrong-amount"
+    assert "reduced dose level" in finding.message
+
+
+def test_a_reduced_level_stated_as_a_reduction_passes(rules: RuleBook) -> None:
+    assert ids(rules, "After grade 2 toxicity, T-DXd is reduced to 4.4 mg/kg every 3 weeks.") == []
+
+
+def test_a_per_kg_dose_written_in_mg_is_a_wrong_unit(rules: RuleBook) -> None:
+    [finding] = findings(rules, "T-DXd 5.4 mg every 3 weeks.")
+    assert finding.rule_id == "doses.wrong-unit"
+    assert "should read 5.4 mg/kg" in finding.message
+
+
+def test_a_flat_dose_written_per_m2_is_a_wrong_unit(rules: RuleBook) -> None:
+    assert ids(rules, "Tucatinib 300 mg/m2 twice daily.") == ["doses.wrong-unit"]
+
+
+def test_the_right_unit_passes(rules: RuleBook) -> None:
+    assert ids(rules, "T-DXd 5.4 mg/kg every 3 weeks.") == []
+    assert ids(rules, "Tucatinib 300 mg twice daily.") == []
+
+
+def test_a_wrong_schedule_is_blocked(rules: RuleBook) -> None:
+    [finding] = findings(rules, "Trastuzumab 6 mg/kg weekly.")
+    assert finding.rule_id == "doses.wrong-schedule"
+    assert "every 3 weeks, not weekly" in finding.message
+
+
+def test_a_daily_drug_given_twice_daily_is_a_wrong_schedule(rules: RuleBook) -> None:
+    assert ids(rules, "Neratinib 240 mg twice daily.") == ["doses.wrong-schedule"]
+    assert ids(rules, "Neratinib 240 mg once daily.") == []
+
+
+def test_a_wrong_route_is_blocked(rules: RuleBook) -> None:
+    [finding] = findings(rules, "T-DXd 5.4 mg/kg orally every 3 weeks.")
+    assert finding.rule_id == "doses.wrong-route"
+    assert "intravenously, not orally" in finding.message
+
+
+def test_the_right_route_passes(rules: RuleBook) -> None:
+    assert ids(rules, "T-DXd 5.4 mg/kg IV every 3 weeks.") == []
+
+
+def test_an_upper_bound_above_the_maximum_is_blocked(rules: RuleBook) -> None:
+    assert ids(rules, "T-DM1 can be escalated to 4.8 mg/kg.") == ["doses.above-maximum"]
+
+
+def test_an_upper_bound_at_the_maximum_passes(rules: RuleBook) -> None:
+    assert ids(rules, "Docetaxel may be escalated up to 100 mg/m2.") == []
+
+
+def test_an_amount_above_the_maximum_is_blocked(rules: RuleBook) -> None:
+    assert ids(rules, "Docetaxel 120 mg/m2 every 3 weeks.") == ["doses.above-maximum"]
+
+
+def test_a_loading_dose_as_the_repeating_dose_is_blocked(rules: RuleBook) -> None:
+    [finding] = findings(rules, "Pertuzumab 840 mg every 3 weeks.")
+    assert finding.rule_id == "doses.loading-as-maintenance"
+    assert "420 mg every 3 weeks" in finding.message
+
+
+def test_loading_then_maintenance_passes(rules: RuleBook) -> None:
+    text = "Pertuzumab 840 mg IV loading dose, then 420 mg every 3 weeks."
+    assert ids(rules, text) == []
+
+
+def test_a_maintenance_amount_called_the_loading_dose_is_a_wrong_amount(rules: RuleBook) -> None:
+    text = "Trastuzumab 6 mg/kg as a loading dose, then 6 mg/kg every 3 weeks."
+    assert ids(rules, text) == ["doses.wrong-amount"]
+
+
+def test_a_maintenance_amount_first_of_a_pair_is_a_wrong_loading_dose(rules: RuleBook) -> None:
+    assert ids(rules, "Trastuzumab 6 mg/kg then 6 mg/kg every 3 weeks.") == ["doses.wrong-amount"]
+
+
+def test_the_gastric_dose_for_breast_cancer_is_another_indication(rules: RuleBook) -> None:
+    [finding] = findings(rules, "T-DXd 6.4 mg/kg every 3 weeks.")
+    assert finding.rule_id == "doses.other-indication"
+    assert "HER2-positive gastric cancer" in finding.message
+
+
+def test_the_gastric_dose_named_as_such_passes(rules: RuleBook) -> None:
+    assert ids(rules, "T-DXd 6.4 mg/kg is the gastric dose.") == []
+
+
+def test_a_negated_wrong_dose_passes(rules: RuleBook) -> None:
+    assert ids(rules, "T-DXd is not 6.4 mg/kg in breast cancer.") == []
+
+
+def test_the_dose_of_another_combination_is_a_wrong_partner(rules: RuleBook) -> None:
+    [finding] = findings(rules, "Lapatinib 1,250 mg once daily with trastuzumab.")
+    assert finding.rule_id == "doses.wrong-partner"
+    assert "1,000 mg once daily" in finding.message
+
+
+def test_the_dose_of_its_own_combination_passes(rules: RuleBook) -> None:
+    assert ids(rules, "Lapatinib 1,000 mg once daily with trastuzumab.") == []
+    assert ids(rules, "Capecitabine 1,000 mg/m2 twice daily with tucatinib.") == []
+
+
+def test_monotherapy_capecitabine_with_tucatinib_is_a_wrong_partner(rules: RuleBook) -> None:
+    assert ids(rules, "Capecitabine 1,250 mg/m2 twice daily with tucatinib.") == [
+        "doses.wrong-partner"
+    ]
+
+
+def test_a_daily_total_is_checked_per_dose(rules: RuleBook) -> None:
+    assert ids(rules, "Capecitabine 2,000 mg/m2/day in two divided doses with tucatinib.") == []
+    assert ids(rules, "Capecitabine 2,500 mg/m2/day in two divided doses with tucatinib.") == [
+        "doses.wrong-partner"
+    ]
+
+
+def test_a_wrong_compound_dose_is_a_wrong_amount(rules: RuleBook) -> None:
+    text = "Phesgo 1,200 mg/600 mg/20,000 units subcutaneously."
+    assert ids(rules, text) == ["doses.wrong-amount"]
+
+
+def test_the_right_compound_doses_pass(rules: RuleBook) -> None:
+    text = (
+        "Phesgo 1,200 mg/600 mg/30,000 units subcutaneously as a loading dose, then "
+        "600 mg/600 mg/20,000 units every 3 weeks."
+    )
+    assert ids(rules, text) == []
+
+
+def test_a_drug_outside_the_table_is_an_info_finding(rules: RuleBook) -> None:
+    [finding] = findings(rules, "Give dexamethasone 16 mg daily with T-DXd.")
+    assert (finding.rule_id, finding.severity) == ("doses.unknown-drug", Severity.INFO)
+    assert "'dexamethasone'" in finding.message
+
+
+def test_a_drug_in_the_table_is_not_unknown(rules: RuleBook) -> None:
+    assert ids(rules, "Give loperamide 4 mg three times daily with neratinib.") == []

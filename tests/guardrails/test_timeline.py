@@ -1,0 +1,104 @@
+from pathlib import Path
+
+import pytest
+
+from guardrails.lexicon import Lexicon
+from guardrails.records import FactStatus
+from guardrails.timeline import lines_and_therapies, months_since_adjuvant
+
+LEXICON = Path(__file__).resolve().parents[2] / "corpus" / "rules" / "lexicon.yaml"
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load(LEXICON)
+
+
+def months(text: str, earlier: list[str] | None = None) -> float | None:
+    return months_since_adjuvant(text, 0, earlier or []).value
+
+
+def test_months_after_finishing_adjuvant() -> None:
+    assert months("Relapsed 4 months after finishing adjuvant trastuzumab") == 4.0
+
+
+def test_years_later_with_adjuvant_in_an_earlier_turn() -> None:
+    assert months("She relapsed 3 years later", ["Had adjuvant TCHP in 2019"]) == 36.0
+
+
+def test_years_later_without_any_adjuvant_is_not_a_relapse_interval() -> None:
+    assert months_since_adjuvant("She relapsed 3 years later", 0, []).status is FactStatus.UNKNOWN
+
+
+def test_within_six_months_of_adjuvant() -> None:
+    assert months("Recurrence within 6 months of adjuvant trastuzumab") == 6.0
+
+
+def test_more_than_twelve_months_is_past_the_threshold() -> None:
+    assert months("Relapse more than 12 months after adjuvant trastuzumab") == 12.5
+
+
+def test_less_than_twelve_months_is_under_the_threshold() -> None:
+    assert months("Relapse less than 12 months after adjuvant trastuzumab") == 11.5
+
+
+def test_weeks_are_converted_to_months() -> None:
+    assert months("Relapsed 10 weeks after adjuvant trastuzumab") == 2.3
+
+
+def test_relapse_during_adjuvant_is_zero_months() -> None:
+    fact = months_since_adjuvant("Relapsed during adjuvant trastuzumab", 0, [])
+    assert (fact.value, fact.status) == (0.0, FactStatus.STATED)
+
+
+def test_de_novo_disease_negates_the_interval() -> None:
+    fact = months_since_adjuvant("de novo metastatic HER2+ disease", 0, [])
+    assert (fact.value, fact.status) == (None, FactStatus.NEGATED)
+
+
+def test_not_de_novo_keeps_the_relapse_interval() -> None:
+    assert months("Not de novo; relapsed 5 months after adjuvant trastuzumab") == 5.0
+
+
+def test_progressed_on_first_line_asks_about_second_line(lexicon: Lexicon) -> None:
+    line, _, _ = lines_and_therapies("progressed on first-line THP, what second-line?", 0, lexicon)
+    assert (line.value, line.status) == (2, FactStatus.STATED)
+
+
+def test_stable_brain_mets_after_srs_second_line(lexicon: Lexicon) -> None:
+    line, priors, _ = lines_and_therapies("stable brain mets after SRS, second-line?", 0, lexicon)
+    assert line.value == 2
+    assert priors == []
+
+
+def test_after_first_line_implies_second_line(lexicon: Lexicon) -> None:
+    line, _, _ = lines_and_therapies("options after first-line THP", 0, lexicon)
+    assert line.value == 2
+
+
+def test_fourth_line_is_counted_as_later_line(lexicon: Lexicon) -> None:
+    line, _, _ = lines_and_therapies("fourth-line options", 0, lexicon)
+    assert line.value == 3
+
+
+def test_prior_and_progressed_therapies(lexicon: Lexicon) -> None:
+    _, priors, progressed = lines_and_therapies(
+        "Previously treated with T-DM1; progressed on tucatinib", 0, lexicon
+    )
+    assert priors == ["trastuzumab-emtansine", "tucatinib"]
+    assert progressed == ["tucatinib"]
+
+
+def test_adjuvant_therapies_are_not_metastatic_lines(lexicon: Lexicon) -> None:
+    _, priors, progressed = lines_and_therapies(
+        "Received adjuvant trastuzumab; progressed on THP in the metastatic setting", 0, lexicon
+    )
+    assert priors == ["thp"]
+    assert progressed == ["thp"]
+
+
+def test_progression_after_an_adjuvant_relapse_is_kept(lexicon: Lexicon) -> None:
+    _, _, progressed = lines_and_therapies(
+        "relapsed 5 months after adjuvant trastuzumab and progressed on T-DXd", 0, lexicon
+    )
+    assert progressed == ["trastuzumab-deruxtecan"]

@@ -1,0 +1,1 @@
+"""The Gradio app: Ask (clinicians), Sources (editors), Evals (evaluators)."""

@@ -1,0 +1,147 @@
+"""HTML and Markdown for the chat: the answer with clickable citations and findings beside the
+sentences they concern, the verdict badge, and the sources panel. Pure functions, tested alone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from assistant.records import Answer, Citation
+from guardrails.answer import parse_answer
+from guardrails.records import Finding, Severity, Verdict
+from guardrails.text import split_sentences
+
+_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_BADGES = {
+    Verdict.PASS: ("pass", "Checked against the pathway and dose table"),
+    Verdict.WARN: ("warn", "Warnings: read the findings"),
+    Verdict.BLOCK: ("block", "Blocked: answer withheld"),
+}
+_ICONS = {Severity.BLOCK: "⛔", Severity.WARN: "⚠️", Severity.INFO: "ℹ️"}
+
+
+def linked_markers(text: str) -> str:
+    """'[1, 3]' -> '[[1](#cite-1), [3](#cite-3)]': each number opens its passage."""
+
+    def link(match: re.Match[str]) -> str:
+        numbers = [n.strip() for n in match.group(1).split(",")]
+        return "[" + ", ".join(f"[{n}](#cite-{n})" for n in numbers) + "]"
+
+    return _MARKER.sub(link, text)
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer as the chat shows it: assumptions and notices first, findings under the
+    sentences they concern, citation numbers as links; the reference list is in the panel."""
+    body = answer.text.split("\n\n**References**")[0]
+    body = _annotate(body, [f for f in answer.review.findings if f.severity is not Severity.INFO])
+    parts = []
+    for notice in answer.notices:
+        parts.append(f"> ❗ {notice}")
+    if answer.assumptions:
+        parts.append(
+            "*Assuming, from earlier in the conversation: " + "; ".join(answer.assumptions) + ".*"
+        )
+    parts.append(linked_markers(body))
+    return "\n\n".join(parts)
+
+
+def _annotate(body: str, findings: list[Finding]) -> str:
+    """Put each finding as a quoted line right after the answer line it concerns."""
+    if not findings:
+        return body
+    notes: dict[int, list[str]] = {}
+    lines = body.split("\n")
+    offsets = []
+    position = 0
+    for line in lines:
+        offsets.append(position)
+        position += len(line) + 1
+    loose = []
+    for finding in findings:
+        if finding.start is None:
+            loose.append(finding)
+            continue
+        index = max(i for i, offset in enumerate(offsets) if offset <= finding.start)
+        notes.setdefault(index, []).append(f"  > {_ICONS[finding.severity]} {finding.message}")
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        out.extend(notes.get(i, []))
+    out.extend(f"> {_ICONS[f.severity]} {f.message}" for f in loose)
+    return "\n".join(out)
+
+
+def badge_html(answer: Answer) -> str:
+    css, label = _BADGES[answer.review.verdict]
+    counts = {s: sum(1 for f in answer.review.findings if f.severity is s) for s in Severity}
+    detail = f"{counts[Severity.BLOCK]} blocking, {counts[Severity.WARN]} warnings"
+    as_of = f" · evidence as of {answer.evidence_as_of}" if answer.evidence_as_of else ""
+    return (
+        f"<div class='cairn-badge cairn-{css}' data-verdict='{answer.review.verdict.value}'>"
+        f"<strong>{html.escape(label)}</strong> <span>({detail})</span></div>"
+        f"<div class='cairn-meta'>Corpus {html.escape(answer.corpus_version)}{as_of} · "
+        f"generator {html.escape(answer.generator)} · "
+        f"{sum(answer.timings.values()):.0f} ms</div>"
+    )
+
+
+def findings_markdown(answer: Answer) -> str:
+    if not answer.review.findings:
+        return "No findings: every statement is cited, and doses and regimens match the rules."
+    lines = []
+    for f in answer.review.findings:
+        sources = f" *(sources: {', '.join(f.source_ids)})*" if f.source_ids else ""
+        quote = f" — “{f.span[:140]}”" if f.span else ""
+        lines.append(f"- {_ICONS[f.severity]} **{f.severity.value}** {f.message}{sources}{quote}")
+    return "\n".join(lines)
+
+
+def sources_html(answer: Answer) -> str:
+    """The cited passages, each with the cited sentences highlighted; id 'cite-N' for links."""
+    if not answer.citations:
+        return "<div class='cairn-sources-empty'>No sources cited.</div>"
+    cited = _cited_sentences(answer)
+    blocks = []
+    for c in answer.citations:
+        status = " <em>(superseded)</em>" if c.status == "superseded" else ""
+        link = (
+            f" <a href='{html.escape(c.url)}' target='_blank' rel='noopener'>link</a>"
+            if c.url
+            else ""
+        )
+        blocks.append(
+            f"<div class='cairn-source' id='cite-{c.n}'>"
+            f"<div class='cairn-source-head'>[{c.n}] {html.escape(c.title)}{status}</div>"
+            f"<div class='cairn-source-section'>{html.escape(c.section)} · {c.year}</div>"
+            f"<div class='cairn-passage'>{_highlight(c, cited.get(c.n, []))}</div>"
+            f"<div class='cairn-cite'>{html.escape(c.citation)}{link}</div></div>"
+        )
+    return "<div class='cairn-sources'>" + "".join(blocks) + "</div>"
+
+
+def _cited_sentences(answer: Answer) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    body = answer.text.split("\n\n**References**")[0]
+    for sentence in parse_answer(body):
+        for n in sentence.citations:
+            found.setdefault(n, []).append(sentence.claim)
+    return found
+
+
+def _highlight(citation: Citation, claims: list[str]) -> str:
+    """The passage, with the sentence(s) the answer cites it for marked."""
+    pieces = []
+    for span in split_sentences(citation.snippet):
+        text = html.escape(span.text)
+        if any(_same_sentence(span.text, claim) for claim in claims):
+            text = f"<mark>{text}</mark>"
+        pieces.append(text)
+    return " ".join(pieces)
+
+
+def _same_sentence(passage_sentence: str, claim: str) -> bool:
+    a = set(re.findall(r"[a-z0-9.]+", passage_sentence.lower()))
+    b = set(re.findall(r"[a-z0-9.]+", claim.lower()))
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= 0.7
