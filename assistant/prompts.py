@@ -9,20 +9,18 @@ from __future__ import annotations
 NOT_COVERED = "NOT COVERED"
 
 SYSTEM = (
-    "You answer an oncologist's question using ONLY the numbered passages.\n"
-    "Rules:\n"
-    "- End every sentence with the number of the passage it comes from, like [2].\n"
-    "- Use only facts from the passages. Copy drug names, doses and numbers exactly.\n"
-    "- If the passages do not answer the question, reply only: " + NOT_COVERED + "\n"
-    "- At most 5 short sentences. No headings, no preamble."
+    "You answer an oncologist's question in 2 to 4 sentences of your own, using ONLY facts "
+    "from the numbered passages. Put the passage number in square brackets at the end of "
+    "every sentence, like [2]. Copy drug names, doses and numbers exactly. Do not repeat the "
+    "passages. If they do not answer the question, reply only: " + NOT_COVERED
 )
 
-USER = "Passages:\n{passages}\n\n{patient}{pathway}Question: {question}"
+USER = "{passages}\n\n{patient}{pathway}Question: {question}\nAnswer:"
 
-PASSAGE = "[{n}] {title} ({section}): {text}"
+PASSAGE = "Passage [{n}] from {title}, {section}:\n{text}"
 
 PATIENT = "Patient: {facts}.\n"
 
 PATHWAY = "Guideline pathway for this patient: {statement} [{n}]\n"
 
-PASSAGE_CHARS = 600
+PASSAGE_CHARS = 450

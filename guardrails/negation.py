@@ -13,8 +13,10 @@ import re
 
 from guardrails.records import FactStatus
 
+# Pseudo-negations ("no change in", "not only") and "not clear whether" are not negations.
 _NEGATION = re.compile(
-    r"\b(?:no|not|never|denies|denied|deny|without|free of|absence of|negative for|"
+    r"\b(?!no (?:change|improvement|increase)\b|not only\b|not (?:clear|certain|sure)\b)"
+    r"(?:no|not|never|denies|denied|deny|without|free of|absence of|negative for|"
     r"ruled out|rules out|no evidence of|no history of|no known|no prior|nor|"
     r"(?:does|did|do|is|was|has|have|had)n't|doesnt|didnt|hasnt|isnt)\b",
     re.IGNORECASE,
@@ -22,20 +24,23 @@ _NEGATION = re.compile(
 _UNCERTAIN = re.compile(
     r"\b(?:possible|possibly|suspected|suspect|suspicious for|questionable|query|equivocal|"
     r"concern for|concerning for|cannot exclude|can't exclude|likely|probable|probably|"
-    r"may have|might have|rule out|r/o|unclear|uncertain|borderline|\?)(?=\W|$)",
+    r"may have|might have|rule out|r/o|unclear|not clear|not certain|not sure|uncertain|"
+    r"borderline)(?=\W|$)|(?<!\w)\?(?=\w|$)",  # "?ILD": a query glued to the finding
     re.IGNORECASE,
 )
 _POST_NEGATION = re.compile(
-    r"^\W{0,3}(?:\w+\W+){0,2}?(?:ruled out|excluded|was negative|were negative|absent|"
-    r"not (?:seen|present|found|detected))\b",
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?<!\bnot )(?<!\bbe )(?:ruled out|excluded|was negative|"
+    r"were negative|absent|none|not (?:seen|present|found|detected))\b",
     re.IGNORECASE,
 )
 _POST_UNCERTAIN = re.compile(
-    r"^\W{0,3}(?:\w+\W+){0,2}?(?:is|was)? ?(?:suspected|possible|not excluded|questioned)\b",
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:is|was)? ?(?:suspected|possible|not excluded|questioned|"
+    r"(?:cannot|can't|can not) be (?:ruled out|excluded)|not (?:been )?ruled out)\b",
     re.IGNORECASE,
 )
 _TERMINATION = re.compile(
-    r"[.;:!?\n]|\b(?:but|however|although|though|except|aside from|apart from|whereas)\b",
+    r"[.;:!\n]|(?<=\S)\?|\b(?:but|however|although|though|except|aside from|apart from|"
+    r"whereas)\b",
     re.IGNORECASE,
 )
 _LIST_ITEM = re.compile(r"^\s*(?:(?:or|and|nor)\s+)?(?:[\w/+-]+(?:\s+[\w/+-]+){0,3})?\s*$", re.I)
@@ -72,8 +77,8 @@ def status_of(text: str, start: int, end: int) -> FactStatus:
         return FactStatus.NEGATED
     if uncertain:
         return FactStatus.UNCERTAIN
+    if _POST_UNCERTAIN.match(after):  # "not excluded" before "excluded"
+        return FactStatus.UNCERTAIN
     if _POST_NEGATION.match(after):
         return FactStatus.NEGATED
-    if _POST_UNCERTAIN.match(after):
-        return FactStatus.UNCERTAIN
     return FactStatus.STATED
