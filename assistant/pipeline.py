@@ -294,7 +294,8 @@ class Cairn:
         citations = [citation_of(e) for e in cited]
         draft = ""
         if verdict.verdict is Verdict.BLOCK:
-            draft, body = body, blocked_text(verdict, citations)
+            titles = {s: src.title for s, src in self.retriever.snapshot.sources.items()}
+            draft, body = body, blocked_text(verdict, citations, titles)
         text = body if not citations else f"{body}\n\n{references(citations)}"
         snapshot = self.retriever.snapshot
         return Answer(

@@ -6,18 +6,25 @@ tokens a second for the 0.5B model), so passages are few and trimmed.
 
 from __future__ import annotations
 
-NOT_COVERED = "NOT COVERED"
+# How a model says the sources do not answer (checked in the first sentence of its reply).
+NOT_COVERED = r"\b(?:not covered|do(?:es)? not cover|no information|not (?:mentioned|addressed))\b"
 
 SYSTEM = (
-    "You answer an oncologist's question in 2 to 4 sentences of your own, using ONLY facts "
-    "from the numbered passages. Put the passage number in square brackets at the end of "
-    "every sentence, like [2]. Copy drug names, doses and numbers exactly. Do not repeat the "
-    "passages. If they do not answer the question, reply only: " + NOT_COVERED
+    "Use the numbered sources to answer the question in 2-4 sentences. Write each sentence in "
+    "your own words and end it with the source number in brackets, e.g. [1]. Copy drug names, "
+    "doses and numbers exactly. If the sources do not answer the question, say that they do "
+    "not cover it."
 )
 
-USER = "{passages}\n\n{patient}{pathway}Question: {question}\nAnswer:"
+# One worked example (a made-up drug, so nothing in it can leak into an answer as a fact).
+EXAMPLE_USER = (
+    "Sources:\n[1] Exampleumab is given at 10 mg/kg every 2 weeks.\n\nQuestion: Exampleumab dose?"
+)
+EXAMPLE_ANSWER = "Exampleumab is given at 10 mg/kg every 2 weeks [1]."
 
-PASSAGE = "Passage [{n}] from {title}, {section}:\n{text}"
+USER = "Sources:\n{passages}\n\n{patient}{pathway}Question: {question}"
+
+PASSAGE = "[{n}] {text}"
 
 PATIENT = "Patient: {facts}.\n"
 

@@ -6,9 +6,9 @@ from assistant.records import Citation
 from guardrails.records import Review, Severity
 
 
-def blocked_text(review: Review, citations: list[Citation]) -> str:
-    """Name each blocking finding and the sources that back the rule."""
-    titles = {c.source_id: c.title for c in citations}
+def blocked_text(review: Review, citations: list[Citation], titles: dict[str, str]) -> str:
+    """Name each blocking finding and the sources that back the rule (by title)."""
+    titles = {**titles, **{c.source_id: c.title for c in citations}}
     lines = [
         "**Answer withheld**",
         "- Cairn's review found a problem it will not show as an answer:",

@@ -117,13 +117,8 @@ class LlmGenerator:
         lead_numbers = {n for line in request.lead for n in line.numbers}
         chosen = [e for e in request.evidence if e.n is not None][: self.passages]
         chosen += [e for e in request.extra if e.n in lead_numbers and e not in chosen]
-        passages = "\n".join(
-            prompts.PASSAGE.format(
-                n=e.n,
-                title=e.source.title.split(":")[0],
-                section=e.chunk.section,
-                text=_trim(e.chunk.text, prompts.PASSAGE_CHARS),
-            )
+        passages = "\n\n".join(
+            prompts.PASSAGE.format(n=e.n, text=_trim(e.chunk.text, prompts.PASSAGE_CHARS))
             for e in chosen
         )
         facts = describe(request.context, self.lexicon)
@@ -135,16 +130,22 @@ class LlmGenerator:
         user = prompts.USER.format(
             passages=passages, patient=patient, pathway=pathway, question=request.question
         )
-        self.last_prompt_chars = len(prompts.SYSTEM) + len(user)
-        return [("system", prompts.SYSTEM), ("user", user)]
+        self.last_prompt_chars = len(prompts.SYSTEM) + len(prompts.EXAMPLE_USER) + len(user)
+        return [
+            ("system", prompts.SYSTEM),
+            ("user", prompts.EXAMPLE_USER),
+            ("assistant", prompts.EXAMPLE_ANSWER),
+            ("user", user),
+        ]
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         yield from self.backend.stream(self.messages(request))
 
 
 def not_covered(text: str) -> bool:
-    """Whether the model answered with the not-covered sentinel."""
-    return prompts.NOT_COVERED.lower() in text.lower()[:60]
+    """Whether the model said the sources do not cover the question (in its first sentence)."""
+    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    return bool(re.search(prompts.NOT_COVERED, first, re.IGNORECASE))
 
 
 def _trim(text: str, limit: int) -> str:

@@ -1,0 +1,88 @@
+"""The language-model generators around the model: the prompt, 'not covered', the fallback."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from assistant.generators.extractive import ExtractiveGenerator
+from assistant.generators.llm import LlamaCppBackend, LlmGenerator, not_covered, openai_backend
+from assistant.pipeline import Cairn, Final, Restart
+from tests.assistant.scripted import ScriptedBackend
+
+pytestmark = pytest.mark.integration
+
+
+def with_writer(real_cairn: Cairn, writer: LlmGenerator) -> Cairn:
+    return Cairn(
+        real_cairn.settings,
+        real_cairn.rules,
+        real_cairn.retriever,
+        {"extractive": ExtractiveGenerator(real_cairn.rules), writer.name: writer},
+        real_cairn.corpus,
+    )
+
+
+def test_prompt_numbers_the_passages_and_gives_the_pathway_and_patient(real_cairn: Cairn) -> None:
+    backend = ScriptedBackend("T-DXd is preferred second line [1].")
+    cairn = with_writer(
+        real_cairn, LlmGenerator("llamacpp", backend, "corpus", real_cairn.rules.lexicon)
+    )
+    cairn.ask("HER2+ MBC progressed on THP, no brain mets. What next?", generator="llamacpp")
+    system, user = backend.prompts[0][0], backend.prompts[0][-1]
+    assert system[0] == "system" and "source number" in system[1]
+    assert "[1] " in user[1] and "[2] " in user[1]
+    assert "Guideline pathway for this patient:" in user[1] and "trastuzumab deruxtecan" in user[1]
+    assert "Patient: " in user[1] and "no brain metastases" in user[1]
+    assert len(user[1]) < 4000  # tight: the first token waits for the whole prompt
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("The sources do not cover this question.", True),
+        ("This is not covered by the sources.", True),
+        ("T-DXd is given at 5.4 mg/kg [1]. Other drugs are not mentioned.", False),
+    ],
+)
+def test_not_covered_is_read_from_the_first_sentence(reply: str, expected: bool) -> None:
+    assert not_covered(reply) is expected
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_server_that_is_down_falls_back_to_the_extractive_answer(real_cairn: Cairn) -> None:
+    backend = openai_backend(f"http://127.0.0.1:{free_port()}/v1", "m", "NO_SUCH_KEY_VAR", 3.0, 50)
+    cairn = with_writer(
+        real_cairn, LlmGenerator("openai", backend, "corpus", real_cairn.rules.lexicon)
+    )
+    events = list(cairn.stream("T-DXd dose?", generator="openai"))
+    assert any(isinstance(e, Restart) for e in events)
+    answer = next(e.answer for e in events if isinstance(e, Final))
+    assert answer.generator == "extractive (fallback from openai)"
+    assert any("could not answer" in n and "127.0.0.1" in n for n in answer.notices)
+    assert "5.4 mg/kg" in answer.text
+
+
+def test_a_missing_model_file_names_the_fix(real_cairn: Cairn, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    backend = LlamaCppBackend(tmp_path / "missing.gguf", threads=1, context=512, max_tokens=16)
+    cairn = with_writer(
+        real_cairn, LlmGenerator("llamacpp", backend, "corpus", real_cairn.rules.lexicon)
+    )
+    answer = cairn.ask("T-DXd dose?", generator="llamacpp")
+    assert answer.generator.startswith("extractive (fallback")
+    assert any("make setup-llm" in n for n in answer.notices)
+
+
+def test_a_model_that_says_not_covered_gives_the_not_covered_answer(real_cairn: Cairn) -> None:
+    backend = ScriptedBackend("The sources do not cover this question.")
+    cairn = with_writer(
+        real_cairn, LlmGenerator("llamacpp", backend, "corpus", real_cairn.rules.lexicon)
+    )
+    answer = cairn.ask("T-DXd dose?", generator="llamacpp")
+    assert not answer.covered and "Not covered" in answer.text
