@@ -15,7 +15,10 @@ from tests.assistant.scripted import ScriptedBackend, scripted_chat_model
 pytestmark = pytest.mark.integration
 
 QUESTION = "What is the dose of T-DXd for metastatic breast cancer?"
-REPLY = "T-DXd is given at 5.4 mg/kg intravenously every 3 weeks [1]. It is reduced to 4.4 mg/kg if needed [9]."
+REPLY = (
+    "T-DXd is given at 5.4 mg/kg intravenously every 3 weeks [1]. "
+    "It is reduced to 4.4 mg/kg if needed [9]."
+)
 
 
 def generators(cairn: Cairn) -> dict[str, Generator]:
