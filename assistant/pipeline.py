@@ -199,7 +199,7 @@ class Cairn:
                 question, context, result, self.corpus, vocabulary, lexicon, self.settings.retrieval
             )
 
-        query = search_query(standalone, primary, recommendation, lexicon)
+        query = search_query(standalone, primary, recommendation, context, lexicon)
         started = time.perf_counter()
         plan = make_plan(
             query, question, primary, recommendation, context, self.retriever, self.rules,
@@ -208,7 +208,7 @@ class Cairn:
         retrieve_ms = round((time.perf_counter() - started) * 1000, 2)
         request = GenerationRequest(
             standalone, context, plan.main, plan.extra, recommendation, plan.lead,
-            plan.notices, plan.facets, primary,
+            plan.notices, plan.facets, primary, self.rules.pathway.line_of(context),
         )  # fmt: skip
         earlier = self._earlier_context(history)
         carried = assumptions(earlier, context, lexicon) if history else []

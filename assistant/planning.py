@@ -94,13 +94,22 @@ class Plan:
 
 
 def search_query(
-    question: str, primary: Intent, recommendation: Recommendation | None, lexicon: Lexicon
+    question: str,
+    primary: Intent,
+    recommendation: Recommendation | None,
+    context: PatientContext,
+    lexicon: Lexicon,
 ) -> str:
     """For a treatment question the pathway knows the situation ("second line, after
-    progression on first-line HER2-targeted therapy") and the regimens it supports: adding them
-    finds the guideline passages about the next step rather than about the therapy given."""
+    progression on first-line HER2-targeted therapy") and the regimens it supports: they replace
+    the names of the therapies already given, so retrieval finds the passages about the next
+    step rather than about the therapy that failed."""
     if recommendation is None or primary not in (Intent.TREATMENT, Intent.GENERAL):
         return question
+    given = set(context.progressed_on)
+    for mention in reversed(lexicon.find(question)):
+        if mention.concept_id in given:
+            question = question[: mention.start] + question[mention.end :]
     regimens = [
         lexicon.label(r) for r in (recommendation.preferred or recommendation.acceptable[:2])
     ]
@@ -164,7 +173,9 @@ def _dose_facets(
             if drug not in drugs and rules.doses.rows_for(drug):
                 drugs.append(drug)
     for drug in drugs[:MAX_FACET_DRUGS]:
-        query = f"{rules.lexicon.label(drug)} dose and schedule"
+        partners = [rules.lexicon.label(d) for d in drugs[:MAX_FACET_DRUGS] if d != drug]
+        with_partners = f" given with {' and '.join(partners)}" if partners else ""
+        query = f"{rules.lexicon.label(drug)} dose and schedule{with_partners}"
         found = retriever.retrieve(query, k=2, filters=Filters(kinds=("label",)))
         numbers = tuple(n for e in found.evidence if (n := plan.add(e)) is not None)
         if numbers:

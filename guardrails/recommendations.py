@@ -57,6 +57,7 @@ _JOINED = re.compile(r"\s*(?:,|and|plus|with|\+|/)?\s*(?:(?:a|an|the)\s+)?", re.
 _SEPARATOR = re.compile(
     r",\s*(?:and|or|but|while)\b|;|,(?=\s*(?:and|or)\b)|\band\b(?=\s+\w+\s+(?:is|are))", re.I
 )
+_NEGATED_CUE = re.compile(r"\b(?:not|never|no longer)\s+(?:\w+\s+)?$", re.I)
 _CLAUSES = re.compile(r"[;:]|\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b|\bunless\b|\bif\b", re.I)
 _HISTORICAL = re.compile(
     r"\b(?:20(?:0\d|1\d)|superseded|formerly|used to|had been|was (?:the )?(?:standard|preferred|"
@@ -79,15 +80,38 @@ def recommended(sentences: Sequence[AnswerSentence], lexicon: Lexicon) -> list[R
         claim = sentence.claim
         if not RECOMMEND.search(claim) or _HISTORICAL.search(claim):
             continue
+        rejected = _rejected(claim, lexicon)
         for _, clause in _clauses(claim):
-            if not RECOMMEND.search(clause):
+            if not _recommends(clause):
                 continue
             if _TRIAL_REPORT.search(clause) and not _PREFERRED.search(clause):
                 continue  # "in CLEOPATRA, patients were given ..." reports, not recommends
             chosen = _chosen(clause, lexicon)
             for concept_id, preferred in _as_regimens(chosen, lexicon):
-                found.append(Recommended(concept_id, preferred, sentence))
+                if not lexicon.drugs_of(concept_id) & rejected:
+                    found.append(Recommended(concept_id, preferred, sentence))
     return found
+
+
+def _recommends(clause: str) -> bool:
+    """A recommendation cue that is not itself negated ("does not recommend it")."""
+    return any(
+        not _NEGATED_CUE.search(clause[max(0, m.start() - 20) : m.start()])
+        for m in RECOMMEND.finditer(clause)
+    )
+
+
+def _rejected(claim: str, lexicon: Lexicon) -> set[str]:
+    """Drugs the sentence rejects anywhere ("..., but T-DXd is avoided"): a clause that
+    recommends one of them elsewhere in the sentence does not count."""
+    drugs: set[str] = set()
+    for mention in lexicon.find(claim):
+        if (
+            _REJECT_AFTER.match(claim[mention.end :])
+            and lexicon.kind_of(mention.concept_id) is ConceptKind.DRUG
+        ):
+            drugs |= lexicon.drugs_of(mention.concept_id)
+    return drugs
 
 
 def _clauses(claim: str) -> list[tuple[int, str]]:

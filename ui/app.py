@@ -13,6 +13,7 @@ import gradio as gr
 from assistant.audit import AuditLog
 from assistant.pipeline import Cairn
 from assistant.settings import Settings
+from ui.api import register
 from ui.ask import AskTab
 from ui.evals_tab import EvalsTab
 from ui.sources_tab import SourcesTab
@@ -35,6 +36,7 @@ def build_app(settings: Settings, cairn: Cairn | None = None) -> gr.Blocks:
             SourcesTab(settings).build()
         with gr.Tab("Evals", id="evals"):
             EvalsTab(cairn, settings.index.data_dir / "reports" / "last.json").build()
+        register(cairn, audit)
     app.queue(default_concurrency_limit=settings.ui.concurrency)
     return app
 

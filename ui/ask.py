@@ -92,6 +92,18 @@ def suggestions(cairn: Cairn, answer: Answer) -> list[str]:
     ]
 
 
+def _field(key: str, label: str, options: list[str] | None) -> gr.Dropdown | gr.Textbox:
+    if options:
+        return gr.Dropdown(
+            options, value=UNKNOWN, label=label, elem_id=f"field-{key}", min_width=120
+        )
+    return gr.Textbox(label=label, elem_id=f"field-{key}", min_width=120)
+
+
+def _example_text(event: gr.SelectData) -> str:
+    return str(event.value["text"])
+
+
 class AskTab:
     """Builds the tab and handles its events."""
 
@@ -133,22 +145,19 @@ class AskTab:
                 gr.Markdown(DISCLAIMER, elem_classes=["cairn-disclaimer"])
             with gr.Column(scale=2):
                 badge = gr.HTML(elem_id="cairn-badge")
-                with gr.Accordion("Patient details Cairn used (edit to re-run)", open=True):
-                    fields = [
-                        gr.Dropdown(options, value=UNKNOWN, label=label, elem_id=f"field-{key}")
-                        if options
-                        else gr.Textbox(label=label, elem_id=f"field-{key}")
-                        for key, label, options in FIELDS
-                    ]
                 findings = gr.Markdown(elem_id="cairn-findings")
+                with gr.Accordion("Patient details Cairn used (edit one to re-run)", open=True):
+                    fields: list[gr.Dropdown | gr.Textbox] = []
+                    for row in range(0, len(FIELDS), 3):
+                        with gr.Row():
+                            fields.extend(_field(*spec) for spec in FIELDS[row : row + 3])
+                gr.Markdown("**Sources** (click a citation number to open its passage)")
                 sources = gr.HTML(elem_id="cairn-sources")
         outputs = [chat, session, badge, findings, sources, question, *fields, *follow]
         inputs = [question, chat, session, generator]
         send.click(self.respond, inputs, outputs)
         question.submit(self.respond, inputs, outputs)
-        chat.example_select(lambda e: e.value["text"], None, question).then(
-            self.respond, inputs, outputs
-        )
+        chat.example_select(_example_text, None, question).then(self.respond, inputs, outputs)
         for button in follow:
             button.click(lambda label: label, button, question).then(self.respond, inputs, outputs)
         rerun_inputs = [chat, session, generator, *fields]

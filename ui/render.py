@@ -131,17 +131,22 @@ def _cited_sentences(answer: Answer) -> dict[int, list[str]]:
 
 
 def _highlight(citation: Citation, claims: list[str]) -> str:
-    """The passage, with the sentence(s) the answer cites it for marked."""
-    pieces = []
-    for span in split_sentences(citation.snippet):
-        text = html.escape(span.text)
-        if any(_same_sentence(span.text, claim) for claim in claims):
-            text = f"<mark>{text}</mark>"
-        pieces.append(text)
-    return " ".join(pieces)
+    """The passage, with the sentence each claim is cited for marked: the passage sentence
+    closest to the claim (the same sentence, for a quoted one)."""
+    spans = split_sentences(citation.snippet)
+    marked = set()
+    for claim in claims:
+        scores = [(_overlap(span.text, claim), i) for i, span in enumerate(spans)]
+        best, index = max(scores, default=(0.0, -1))
+        if best >= 0.4:
+            marked.add(index)
+    return " ".join(
+        f"<mark>{html.escape(s.text)}</mark>" if i in marked else html.escape(s.text)
+        for i, s in enumerate(spans)
+    )
 
 
-def _same_sentence(passage_sentence: str, claim: str) -> bool:
+def _overlap(passage_sentence: str, claim: str) -> float:
     a = set(re.findall(r"[a-z0-9.]+", passage_sentence.lower()))
     b = set(re.findall(r"[a-z0-9.]+", claim.lower()))
-    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= 0.7
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0

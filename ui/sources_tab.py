@@ -17,7 +17,7 @@ from ingest.store import read_manifest
 from ui.editing import check_credentials, discard, editor_credentials, publish, stage_upload
 from ui.progress import GradioProgress
 
-COLUMNS = ["id", "title", "kind", "year", "status", "last reviewed", "chunks"]
+COLUMNS = ["id", "kind", "year", "status", "last reviewed", "chunks", "title"]
 ANY = "any"
 
 
@@ -41,15 +41,16 @@ class SourcesTab:
                 continue
             if needle and needle not in f"{s.id} {s.title} {s.citation}".lower():
                 continue
+            reviewed = str(s.last_reviewed)
             rows.append(
                 [
                     s.id,
-                    s.title,
                     s.kind.value,
                     s.year,
                     s.status.value,
-                    str(s.last_reviewed),
+                    reviewed,
                     len(entry.chunk_ids),
+                    s.title,
                 ]
             )
         return rows
@@ -100,7 +101,7 @@ class SourcesTab:
                 meta_kind = gr.Dropdown([k.value for k in SourceKind], value="review", label="kind")
             with gr.Row():
                 meta_citation = gr.Textbox(label="citation")
-                meta_year = gr.Number(label="year", precision=0)
+                meta_year = gr.Number(label="year", precision=0, value=None)
                 meta_status = gr.Dropdown(
                     [s.value for s in SourceStatus], value="current", label="status"
                 )

@@ -32,6 +32,7 @@ class GenerationRequest:
     notices: list[Line] = field(default_factory=list)
     facets: list[Facet] = field(default_factory=list)
     intent: Intent = Intent.GENERAL
+    line: int | None = None  # the line of therapy the pathway derives for this patient
 
     def numbered(self, n: int) -> Evidence | None:
         return next((e for e in (*self.evidence, *self.extra) if e.n == n), None)

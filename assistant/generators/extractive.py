@@ -41,7 +41,10 @@ _HISTORY_CUES = re.compile(r"\b(20[01]\d|superseded|previous|older|history of th
 _SKIP_LINE = re.compile(r"^\s*(#|\||---)")
 _LINE_WORDS = re.compile(r"\b(first|second|third|later)[- ]line\b", re.I)
 _LINE_ORDER = {"first": 1, "second": 2, "third": 3, "later": 3}
+_AFTER = re.compile(r"\b(?:after|following|progress\w*(?: on| during)?|beyond|post)\b[^.;]*$", re.I)
 _URGENT, _LEAD = "Urgent", "For this patient"
+# A limit ("never above 3.6 mg/kg") is not the dose to give.
+_LIMIT = re.compile(r"\b(?:above|exceed\w*|maximum|never|forbid\w*|not be given)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,9 @@ class ExtractiveGenerator:
         weights = _weights(query_terms)
         focus = {t for t in query_terms if t.startswith("c:") and self._is_focus(t)}
         wants_history = bool(_HISTORY_CUES.search(request.question))
-        asked = max((_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(query)), default=None)
+        asked = request.line or max(
+            (_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(query)), default=None
+        )
         populations = self._populations(query) | self._context_populations(request.context)
         asked_roles = roles(query) - {Role.OTHER, Role.RECOMMENDATION}
         first_roles = asked_roles or set(LAYOUTS[primary][0][1])
@@ -144,9 +149,9 @@ class ExtractiveGenerator:
                 score = 0.65 * overlap + 0.35 * passage_weight
                 if focus and not focus & terms:
                     score *= 0.35
-                lines = [_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(text)]
-                if asked is not None and lines and max(lines) > asked:
-                    score *= 0.4  # a second-line sentence for a first-line question
+                lines = _topic_lines(text)
+                if asked is not None and lines and asked not in lines:
+                    score *= 0.4  # a first-line sentence for a second-line question
                 if self._populations(text) - populations:
                     score *= 0.5  # a subgroup (HR-positive, brain metastases) not asked about
                 if sentence_roles & first_roles:
@@ -207,7 +212,7 @@ class ExtractiveGenerator:
                 candidate.text
             ):
                 continue
-            if Role.REDUCTION in candidate.roles:
+            if Role.REDUCTION in candidate.roles or _LIMIT.search(candidate.text):
                 continue
             if any(
                 c.text == candidate.text or facet.concept_id in self._dosed(c.text) for c in taken
@@ -232,6 +237,15 @@ class ExtractiveGenerator:
             *check_pathway(parsed, context, self.rules.pathway, self.rules.lexicon),
         ]
         return not any(f.severity is not Severity.INFO for f in findings)
+
+
+def _topic_lines(text: str) -> set[int]:
+    """The lines of therapy a sentence is about; 'after first-line X' is history, not topic."""
+    lines = set()
+    for match in _LINE_WORDS.finditer(text):
+        if not _AFTER.search(text[max(0, match.start() - 40) : match.start()]):
+            lines.add(_LINE_ORDER[match.group(1).lower()])
+    return lines
 
 
 def _cite(text: str, numbers: Iterable[int]) -> str:

@@ -1,0 +1,58 @@
+"""A real `cairn serve` on a free loopback port over a private copy of the corpus (uploads in the
+browser tests write there, never into the repository's corpus)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REAL_CORPUS, free_port, wait_for_port
+
+EDITOR = ("editor", "correct horse battery staple")
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    corpus: Path
+    data: Path
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("served")
+    corpus, data = root / "corpus", root / "var"
+    shutil.copytree(REAL_CORPUS, corpus)
+    env = {
+        **os.environ,
+        "CAIRN_CORPUS_DIR": str(corpus),
+        "CAIRN_DATA_DIR": str(data),
+        "CAIRN_EDITOR_USER": EDITOR[0],
+        "CAIRN_EDITOR_PASSWORD": EDITOR[1],
+        "CAIRN_GENERATOR": "extractive",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    cairn = str(Path(sys.executable).parent / "cairn")
+    subprocess.run([cairn, "ingest"], env=env, check=True, capture_output=True)
+    port = free_port()
+    log = (root / "serve.log").open("w")
+    process = subprocess.Popen(
+        [cairn, "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    try:
+        wait_for_port(port, process, timeout=120)
+        yield Served(f"http://127.0.0.1:{port}", corpus, data)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -1,0 +1,158 @@
+"""The app in a real browser (Debian's Chromium through Playwright). Screenshots go to
+var/screenshots/ for people to look at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.ui.conftest import EDITOR, Served
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+SHOTS = ROOT / "var" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed: run `make browser`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, served: Served):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(served.url, wait_until="domcontentloaded")
+    page.wait_for_selector("#cairn-question textarea")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#cairn-question textarea", question)
+    page.click("#cairn-ask")
+    page.wait_for_function(
+        "document.querySelector('#cairn-badge .cairn-badge') !== null"
+        " && !document.querySelector('#cairn-chat').innerText.includes('…')"
+    )
+
+
+def last_answer(page) -> str:  # type: ignore[no-untyped-def]
+    return page.locator(
+        "#cairn-chat .message-row, #cairn-chat [data-testid='bot']"
+    ).last.inner_text()
+
+
+def upload(page, path: Path) -> None:  # type: ignore[no-untyped-def]
+    with page.expect_file_chooser() as chooser:
+        page.click("#editor-upload button.upload-container")
+    chooser.value.set_files(str(path))
+    page.wait_for_function(
+        f"document.querySelector('#editor-upload').innerText.includes('{path.name}')"
+    )
+
+
+def choose(page, field: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    page.click(f"#field-{field} input")
+    page.locator(f"[role=listbox] [role=option][aria-label='{option}']").first.click()
+
+
+def test_an_answer_is_cited_and_carries_the_verdict_badge(page) -> None:  # type: ignore[no-untyped-def]
+    page.screenshot(path=str(SHOTS / "01-empty.png"))
+    ask(page, "What is first-line treatment for HER2+ metastatic breast cancer?")
+    badge = page.locator("#cairn-badge .cairn-badge")
+    assert badge.get_attribute("data-verdict") == "pass"
+    assert "Checked against the pathway and dose table" in badge.inner_text()
+    chat = page.locator("#cairn-chat").inner_text()
+    assert "pertuzumab" in chat and re.search(r"\[1[,\]]", chat)
+    assert page.locator("#cairn-chat a[href='#cite-1']").count() >= 1
+    page.screenshot(path=str(SHOTS / "02-answer.png"), full_page=True)
+
+
+def test_a_citation_opens_its_passage(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "T-DXd dose?")
+    page.locator("#cairn-chat a[href='#cite-1']").first.click()
+    passage = page.locator("#cite-1")
+    page.wait_for_function("document.getElementById('cite-1').classList.contains('cairn-flash')")
+    assert "5.4 mg/kg" in passage.inner_text()
+    assert passage.locator("mark").count() >= 1
+    page.screenshot(path=str(SHOTS / "03-citation.png"), full_page=True)
+
+
+def test_correcting_a_context_field_reruns_the_answer(page) -> None:  # type: ignore[no-untyped-def]
+    ask(page, "HER2+ MBC progressed on first-line THP. What next?")
+    before = page.locator("#cairn-chat").inner_text()
+    assert "recommends trastuzumab deruxtecan" in before
+    choose(page, "ild_history", "true")
+    page.wait_for_function(
+        "document.querySelector('#cairn-chat').innerText.includes('T-DXd is avoided')"
+    )
+    after = page.locator("#cairn-chat").inner_text()
+    assert "alternatives include trastuzumab emtansine" in after
+    page.screenshot(path=str(SHOTS / "04-context-edited.png"), full_page=True)
+
+
+BROKEN = """---
+id: westbridge-clinic-note
+title: Westbridge infusion clinic scheduling note
+citation: Westbridge clinic internal note 2026
+year: 2026
+last_reviewed: 2026-11-20
+status: current
+---
+# Summary
+The Westbridge infusion clinic schedules HER2-targeted maintenance infusions on Tuesdays.
+"""
+
+
+def test_an_editor_fixes_an_upload_and_the_chat_uses_it(page, served: Served, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Sources").click()
+    page.fill("#editor-user textarea, #editor-user input", EDITOR[0])
+    page.fill("#editor-password input", EDITOR[1])
+    page.click("#editor-sign-in")
+    page.wait_for_selector("#editor-upload button.upload-container")
+    broken = tmp_path / "westbridge-clinic-note.md"
+    broken.write_text(BROKEN)
+    upload(page, broken)
+    page.click("#editor-add")
+    page.wait_for_function(
+        "document.querySelector('#editor-report').innerText.includes('not added')"
+    )
+    report = page.locator("#editor-report").inner_text()
+    assert "missing required field 'kind'" in report and "westbridge-clinic-note.md" in report
+    page.screenshot(path=str(SHOTS / "05-upload-error.png"), full_page=True)
+    assert not (served.corpus / "sources" / "westbridge-clinic-note.md").exists()
+
+    fixed = tmp_path / "fixed" / "westbridge-clinic-note.md"
+    fixed.parent.mkdir()
+    fixed.write_text(BROKEN.replace("title:", "kind: review\ntitle:"))
+    page.locator("#editor-upload button[aria-label='Clear']").first.click()
+    upload(page, fixed)
+    page.click("#editor-add")
+    page.wait_for_function("document.querySelector('#editor-report').innerText.includes('Added')")
+    page.screenshot(path=str(SHOTS / "06-upload-added.png"), full_page=True)
+    assert (served.corpus / "sources" / "westbridge-clinic-note.md").exists()
+
+    page.get_by_role("tab", name="Ask").click()
+    ask(
+        page,
+        "Which day does the Westbridge infusion clinic give HER2-targeted maintenance infusions?",
+    )
+    chat = page.locator("#cairn-chat").inner_text()
+    assert "Tuesdays" in chat
+    page.screenshot(path=str(SHOTS / "07-new-source-answer.png"), full_page=True)
