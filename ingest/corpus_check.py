@@ -1,26 +1,103 @@
 """`cairn corpus check`: validate the sources and the rule files together.
 
-problems, summary = check_corpus(Path("corpus"))
+    problems, summary = check_corpus(Path("corpus"))
+
+Fails (with messages naming the file, the entry and the field) when front matter is incomplete,
+ids repeat, a superseded document names no successor, a rule file is malformed, a lexicon name
+maps to two concepts, a rule or dose row cites a source id that does not exist, or a dose of the
+dose table does not appear in the text of any source it cites.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from guardrails.dose_table import SCHEDULES, DoseRow
 from guardrails.errors import RulesError
 from guardrails.rules import RuleBook
-from ingest.sources import load_sources
+from ingest.sources import LoadedSource, load_sources
+
+_UNIT_PATTERN = {
+    "mg/kg": r"mg\s*/\s*kg",
+    "mg/m2": r"mg\s*/\s*m(?:2|²)",
+    "units": r"units?",
+    "mg": r"mg(?!\s*/\s*(?:kg|m))",
+}
 
 
 def check_corpus(folder: Path) -> tuple[list[str], str]:
     """Every problem of the corpus at `folder`, and a one-line summary when it is valid."""
     loaded, problems = load_sources([folder / "sources"])
-    rules = None
     try:
         rules = RuleBook.load(folder / "rules")
     except RulesError as exc:
-        problems.extend(exc.problems)
-    summary = f"{len(loaded)} sources"
-    if rules is not None:
-        summary += f", {len(rules.lexicon.concepts)} lexicon entries"
+        return [*problems, *exc.problems], ""
+    texts = {item.source.id: item for item in loaded}
+    problems.extend(_unknown_sources(rules, set(texts), folder / "rules"))
+    problems.extend(_doses_in_sources(rules, texts, folder / "rules" / "doses.yaml"))
+    summary = (
+        f"{len(loaded)} sources, {len(rules.lexicon.concepts)} lexicon entries, "
+        f"{len(rules.doses.rows)} dose rows, {len(rules.pathway.situations)} pathway situations"
+    )
     return problems, summary
+
+
+def _unknown_sources(rules: RuleBook, known: set[str], folder: Path) -> list[str]:
+    cited: list[tuple[str, str, tuple[str, ...]]] = [
+        ("doses.yaml", f"dose row '{row.id}'", row.sources) for row in rules.doses.rows
+    ]
+    pathway = rules.pathway
+    cited.append(("pathway.yaml", "lines", pathway.early_relapse_sources))
+    cited += [("pathway.yaml", f"situation '{s.id}'", s.sources) for s in pathway.situations]
+    cited += [("pathway.yaml", f"contraindication '{c.id}'", c.sources) for c in pathway.contraindications]
+    cited += [("pathway.yaml", f"pitfall '{p.id}'", p.sources) for p in pathway.pitfalls]
+    cited += [("pathway.yaml", f"emergency '{e.id}'", e.sources) for e in pathway.emergencies]
+    return [
+        f"{folder / file}: {entry} cites source id '{source}', which is not in the corpus"
+        for file, entry, sources in cited
+        for source in sources
+        if source not in known
+    ]
+
+
+def _doses_in_sources(rules: RuleBook, texts: dict[str, LoadedSource], path: Path) -> list[str]:
+    problems = []
+    for row in rules.doses.rows:
+        cited = [texts[s].text for s in row.sources if s in texts]
+        if not cited:
+            continue
+        per_day = {SCHEDULES.get(s, 0) for s in row.schedules} - {0, 1}
+        for value, unit in _stated(row):
+            daily = [value * n for n in per_day]  # "2,000 mg/m2/day in two divided doses"
+            if not any(
+                _mentions(text, value, unit) or any(_mentions(text, d, unit, True) for d in daily)
+                for text in cited
+            ):
+                problems.append(
+                    f"{path}: dose row '{row.id}': {_format(value)} {unit} does not appear in the "
+                    f"text of any source it cites ({', '.join(row.sources)})"
+                )
+    return problems
+
+
+def _stated(row: DoseRow) -> list[tuple[float, str]]:
+    """The amounts a row asserts: each part, the range ends and the reduction steps."""
+    values = list(zip(row.amounts, row.units, strict=False))
+    values += [(x, row.unit) for x in (row.low, row.high) if x is not None]
+    values += [(x, row.unit) for x in row.reductions]
+    return values
+
+
+def _mentions(text: str, value: float, unit: str, per_day: bool = False) -> bool:
+    number = _format(value)
+    whole, _, fraction = number.partition(".")
+    digits = re.sub(r"(\d)(?=(\d{3})+$)", r"\1,?", whole)  # 1250 -> 1,?250
+    fraction_part = rf"\.{fraction}0*" if fraction else r"(?:\.0+)?"
+    day = r"\s*(?:/\s*day|per day|a day)" if per_day else ""
+    pattern = rf"(?<![\d.,]){digits}{fraction_part}\s*{_UNIT_PATTERN[unit]}{day}"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def _format(value: float) -> str:
+    return f"{value:g}" if value % 1 else str(int(value))

@@ -1,0 +1,101 @@
+"""`cairn corpus check`: each kind of error, shown on a broken copy of the small corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.corpus_check import check_corpus
+from tests.conftest import REAL_CORPUS
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new))
+
+
+def test_the_real_corpus_is_valid() -> None:
+    problems, summary = check_corpus(REAL_CORPUS)
+    assert problems == [] and "sources" in summary
+
+
+def test_the_small_corpus_is_valid(mini_corpus: Path) -> None:
+    assert check_corpus(mini_corpus)[0] == []
+
+
+def test_incomplete_front_matter_names_file_and_field(mini_corpus: Path) -> None:
+    edit(mini_corpus / "sources" / "zorba-trial.md", "kind: trial\n", "")
+    problems, _ = check_corpus(mini_corpus)
+    assert any("zorba-trial.md: missing required field 'kind'" in p for p in problems)
+
+
+def test_repeated_ids_are_reported(mini_corpus: Path) -> None:
+    copy = mini_corpus / "sources" / "copy" / "zorba-trial.md"
+    copy.parent.mkdir()
+    copy.write_text((mini_corpus / "sources" / "zorba-trial.md").read_text())
+    problems, _ = check_corpus(mini_corpus)
+    assert any("id 'zorba-trial' is already used" in p for p in problems)
+
+
+def test_a_dose_row_citing_an_unknown_source(mini_corpus: Path) -> None:
+    edit(
+        mini_corpus / "rules" / "doses.yaml",
+        "sources: [zorbatinib-label]\n  - id: velmab-loading",
+        "sources: [no-such-label]\n  - id: velmab-loading",
+    )
+    problems, _ = check_corpus(mini_corpus)
+    assert any("dose row 'zorbatinib' cites source id 'no-such-label'" in p for p in problems)
+
+
+def test_a_pathway_rule_citing_an_unknown_source(mini_corpus: Path) -> None:
+    edit(
+        mini_corpus / "rules" / "pathway.yaml",
+        "    sources: [widget-guideline-2024]\n  - id: second-line",
+        "    sources: [ghost-guideline]\n  - id: second-line",
+    )
+    problems, _ = check_corpus(mini_corpus)
+    assert any("situation 'first-line' cites source id 'ghost-guideline'" in p for p in problems)
+
+
+def test_a_dose_that_no_cited_source_states(mini_corpus: Path) -> None:
+    edit(mini_corpus / "rules" / "doses.yaml", "amount: 150\n", "amount: 175\n")
+    problems, _ = check_corpus(mini_corpus)
+    assert any("dose row 'zorbatinib': 175 mg does not appear in the text" in p for p in problems)
+
+
+def test_a_reduction_step_that_no_cited_source_states(mini_corpus: Path) -> None:
+    edit(mini_corpus / "rules" / "doses.yaml", "reductions: [100, 50]", "reductions: [100, 25]")
+    problems, _ = check_corpus(mini_corpus)
+    assert any("25 mg does not appear" in p for p in problems)
+
+
+def test_a_lexicon_name_that_maps_to_two_drugs(mini_corpus: Path) -> None:
+    edit(mini_corpus / "rules" / "lexicon.yaml", "names: [Velmax]", "names: [Velmax, Zorbix]")
+    problems, _ = check_corpus(mini_corpus)
+    assert any("the name 'Zorbix' maps to two concepts" in p for p in problems)
+
+
+def test_a_superseded_document_without_successor(mini_corpus: Path) -> None:
+    edit(
+        mini_corpus / "sources" / "widget-guideline-2019.md",
+        "superseded_by: widget-guideline-2024\n",
+        "",
+    )
+    problems, _ = check_corpus(mini_corpus)
+    assert any(
+        "widget-guideline-2019.md: status is 'superseded' but field 'superseded_by' names no successor"
+        in p
+        for p in problems
+    )
+
+
+def test_a_malformed_rule_file_names_the_entry_and_field(mini_corpus: Path) -> None:
+    edit(
+        mini_corpus / "rules" / "doses.yaml",
+        "unit: mg/kg\n    schedule: once",
+        "unit: mg per kilo\n    schedule: once",
+    )
+    problems, _ = check_corpus(mini_corpus)
+    assert any(
+        "doses[1] ('velmab-loading'): unit 'mg per kilo' must be one of" in p for p in problems
+    )
