@@ -18,12 +18,15 @@ from pathlib import Path
 
 from assistant.records import Answer
 
+# A capitalised name, with inner capitals after an apostrophe or hyphen (O'Brien, Smith-Jones).
+_NAME = r"[A-Z](?:'[A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
 _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"), "[EMAIL]"),
     (
         re.compile(
             r"\b(?:DOB|D\.O\.B\.?|date of birth|born(?: on)?)\s*[:=]?\s*"
-            r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+\w+\s+\d{4}|\w+\s+\d{1,2},?\s+\d{4})",
+            r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+            r"\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?\w+\s+\d{4}|\w+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})",
             re.I,
         ),
         "[DOB]",
@@ -38,25 +41,23 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,4}\)[\s-]?|\b\d{2,4}[\s-])\d{3,4}[\s-]\d{3,4}\b"
+            r"(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,5}\)[\s-]?|\b\d{2,5}[\s-])\d{3,4}[\s-]?\d{3,4}\b"
         ),
         "[PHONE]",
     ),
     (re.compile(r"\b\d{7,}\b"), "[ID]"),
     (
-        re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?"),
+        re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+{_NAME}(?:\s+{_NAME})?"),
         "[NAME]",
     ),
     (
         re.compile(
-            r"\b(?:named|called|name is|name:|patient|pt)\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?",
+            rf"\b(?i:named|called|name is|name:|patient|pt)\s+{_NAME}(?:\s+{_NAME})?",
         ),
         "[NAME]",
     ),
     (
-        re.compile(
-            r"\b[A-Z][a-z'-]+\s+[A-Z][a-z'-]+(?=,\s*(?:a\s+)?\d{1,3}\s*(?:yo|y/o|years?|F|M)\b)"
-        ),
+        re.compile(rf"\b{_NAME}\s+{_NAME}(?=,\s*(?:a\s+)?\d{{1,3}}\s*(?:yo|y/o|years?|F|M)\b)"),
         "[NAME]",
     ),
     (re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d{2}\b"), "[DATE]"),

@@ -25,6 +25,8 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 
+_PROGRESSED = "progressed on "
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -48,8 +50,12 @@ def standalone_question(
     if not is_follow_up(question, history, lexicon):
         return question
     carried = _carried_concepts(question, history, lexicon)
-    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
-    facts = describe(context, lexicon)
+    # The earlier question stands in for the topic only when no drug or regimen carries it.
+    previous = (
+        "" if carried else next((t.content for t in reversed(history) if t.role == "user"), "")
+    )
+    # Therapies already given would draw passages about themselves, not about what comes next.
+    facts = [f for f in describe(context, lexicon) if not f.startswith(_PROGRESSED)]
     extra = "; ".join(x for x in (previous.strip(), ", ".join(carried), ", ".join(facts)) if x)
     return f"{question.strip()} ({extra})" if extra else question
 
@@ -85,7 +91,7 @@ def describe(context: PatientContext, lexicon: Lexicon) -> list[str]:
     if context.setting.status is FactStatus.STATED:
         parts.append(f"{context.setting.value} disease")
     if context.progressed_on:
-        parts.append("progressed on " + ", ".join(lexicon.label(c) for c in context.progressed_on))
+        parts.append(_PROGRESSED + ", ".join(lexicon.label(c) for c in context.progressed_on))
     months = context.months_since_adjuvant
     if months.status is FactStatus.STATED and months.value is not None:
         parts.append(f"relapse {months.value:g} months after adjuvant therapy")

@@ -28,8 +28,9 @@ def _cue(words: str) -> re.Pattern[str]:
 
 
 _DOSE = _cue(
-    r"doses?\b|dosing|dosage|how much|mg\b|mg/|loading|maintenance dose|dose reduc|"
-    r"reduce the dose|schedule|infusion time|how (?:is it|are they) given|how often|"
+    r"doses?\b|dosing|dosage|how much (?:\w+ )?(?:to give|should|do (?:i|we|you) give|is given)|"
+    r"mg\b|mg/|loading|maintenance dose|dose reduc|"
+    r"reduce the dose|schedule|infusion time|how (?:is|are) (?:[\w-]+ ){1,3}?given|how often|"
     r"frequency|titrat|prophylaxis"
 )
 _DIFFERENCE = _cue(
@@ -49,7 +50,8 @@ _TRIAL = _cue(
     r"orr\b|data\b|evidence|phase [123]|median|benefit|randomi"
 )
 _SAFETY = _cue(
-    r"toxicit|side effect|adverse|monitor|warning|contraindicat|safety|risk|pneumonitis|ild\b|"
+    r"toxicit|side effect|adverse|monitor|warning|contraindicat|safe(?:ty|ly)?\b|risk|pneumonitis|"
+    r"ild\b|"
     r"interstitial|cardiac|cardio|lvef|\bef\b|ejection|heart|hold\b|interrupt|discontinu|pregnan|"
     r"diarrh|hepat|liver|platelet|interaction|avoid|steroid|grade [1-4]|echo\b|mri\b|screen"
 )
@@ -125,11 +127,12 @@ _ROLE_CUES: dict[Role, re.Pattern[str]] = {
         r"if .{0,40}(?:contraindicated|unavailable|not)|other"
     ),
     Role.RESULT: _cue(
-        r"\bhr\b|hazard|median|progression-free|overall survival|response rate|"
+        r"\bhr\b|hazard|median|progression-free|survival|response rate|results?\b|"
+        r"outcomes?\b|efficacy|"
         r"\bpfs\b|\bos\b|\borr\b|months? (?:with|vs)|\d+(?:\.\d+)?%"
     ),
     Role.DESIGN: _cue(
-        r"randomi|enrolled|assigned|phase \d|single[- ]arm|open-label|patients with|"
+        r"randomi|enrolled|assigned|phase \d|single[- ]arm|open-label|"
         r"eligib|entry|primary endpoint"
     ),
 }
@@ -196,6 +199,8 @@ LAYOUTS: dict[Intent, list[tuple[str, tuple[Role, ...]]]] = {
 
 
 def heading_for(intent: Intent, sentence_roles: set[Role]) -> str:
+    if Role.CAUTION in sentence_roles:  # an adverse-event rate is a caution before a result
+        sentence_roles = sentence_roles - {Role.RESULT}
     for heading, accepted in LAYOUTS[intent]:
         if sentence_roles & set(accepted):
             return heading

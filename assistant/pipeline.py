@@ -209,6 +209,7 @@ class Cairn:
         request = GenerationRequest(
             standalone, context, plan.main, plan.extra, recommendation, plan.lead,
             plan.notices, plan.facets, primary, self.rules.pathway.line_of(context),
+            tuple(plan.support),
         )  # fmt: skip
         earlier = self._earlier_context(history)
         carried = assumptions(earlier, context, lexicon) if history else []
@@ -296,6 +297,7 @@ class Cairn:
         if verdict.verdict is Verdict.BLOCK:
             titles = {s: src.title for s, src in self.retriever.snapshot.sources.items()}
             draft, body = body, blocked_text(verdict, citations, titles)
+            citations = []  # the withheld draft's references would point at nothing shown
         text = body if not citations else f"{body}\n\n{references(citations)}"
         snapshot = self.retriever.snapshot
         return Answer(

@@ -85,6 +85,7 @@ class Retriever(Protocol):
         k: int,
         filters: Filters | None = None,
         prefer_kinds: tuple[str, ...] = (),
+        per_source: int | None = None,
     ) -> RetrievalResult: ...
 
     def passage_from(self, source_id: str, query: str) -> Evidence | None: ...
@@ -172,9 +173,11 @@ class HybridRetriever:
         k: int,
         filters: Filters | None = None,
         prefer_kinds: tuple[str, ...] = (),
+        per_source: int | None = None,
     ) -> RetrievalResult:
         """The top k passages; `prefer_kinds` ranks sources of those kinds (e.g. labels for a
-        dose question) a few places higher."""
+        dose question) a few places higher; `per_source` overrides how many passages of one
+        source may be chosen while other sources remain."""
         snapshot = self.snapshot
         filters = filters or Filters()
         candidates = max(self.settings.candidates, k)
@@ -182,7 +185,7 @@ class HybridRetriever:
         tokens = self.tokenizer(query)
         lexical = self._lexical(snapshot, tokens, candidates, filters)
         fused = self._fuse(snapshot, dense, lexical, prefer_kinds)
-        top = _diverse(snapshot, fused, k, self.settings.max_per_source)
+        top = _diverse(snapshot, fused, k, per_source or self.settings.max_per_source)
         evidence = [
             Evidence(
                 chunk=snapshot.chunks[row],

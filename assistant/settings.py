@@ -59,6 +59,13 @@ def _toml_table(section: str) -> dict[str, Any]:
         return {}
     with path.open("rb") as handle:
         data = tomllib.load(handle)
+    known = sorted(group.section for group in _Group.__subclasses__())
+    unknown = [name for name in data if name not in known]
+    if unknown:
+        raise ValueError(
+            f"{path}: unknown table [{unknown[0]}]; the tables are "
+            + ", ".join(f"[{name}]" for name in known)
+        )
     table = data.get(section, {})
     return table if isinstance(table, dict) else {}
 

@@ -12,7 +12,9 @@ from typing import Any
 
 import yaml
 
-# Metrics where a higher value is better (the others, like rates of errors, lower is better).
+# Metrics where a higher value is better, and where a lower one is (the guardrail rates are
+# compared on their own below).
+_LOWER_IS_BETTER = ("forbidden_claim_rate",)
 _HIGHER_IS_BETTER = (
     "recall_at_1", "recall_at_3", "recall_at_5", "recall_at_10", "mrr", "evidence_precision",
     "key_fact_coverage", "citation_validity", "numeric_grounding_rate", "not_covered_accuracy",
@@ -39,6 +41,15 @@ class Gate:
 
 def gate_failures(result: dict[str, Any], gate: Gate) -> list[str]:
     metrics = result["metrics"]
+    failures: list[str] = []
+    if metrics.get("golden_answerable", 1):
+        failures += _answer_failures(result, gate)
+    return failures + _guardrail_failures(metrics["guardrails"], gate)
+
+
+def _answer_failures(result: dict[str, Any], gate: Gate) -> list[str]:
+    """Retrieval and key-fact thresholds (skipped for a run without answerable questions)."""
+    metrics = result["metrics"]
     failures = []
     if metrics["recall_at_5"] < gate.recall_at_5:
         failures.append(f"recall@5 {metrics['recall_at_5']:.3f} is below {gate.recall_at_5}")
@@ -53,7 +64,11 @@ def gate_failures(result: dict[str, Any], gate: Gate) -> list[str]:
             f"key-fact coverage {metrics['key_fact_coverage']:.3f} is below "
             f"{gate.key_fact_coverage}"
         )
-    guard = metrics["guardrails"]
+    return failures
+
+
+def _guardrail_failures(guard: dict[str, Any], gate: Gate) -> list[str]:
+    failures = []
     if guard["faulty"] and guard["catch_rate"] < gate.catch_rate:
         failures.append(
             f"guardrail catch rate {guard['catch_rate']:.3f} is below {gate.catch_rate}"
@@ -88,6 +103,11 @@ def compare(
         new_value = current["metrics"].get(name)
         if old_value is not None and new_value is not None and new_value < old_value - tolerance:
             regressions.append(f"{name} fell from {old_value:.3f} to {new_value:.3f}")
+    for name in _LOWER_IS_BETTER:
+        old_value = previous.get("metrics", {}).get(name)
+        new_value = current["metrics"].get(name)
+        if old_value is not None and new_value is not None and new_value > old_value + tolerance:
+            regressions.append(f"{name} rose from {old_value:.3f} to {new_value:.3f}")
     old_guard = previous.get("metrics", {}).get("guardrails", {})
     new_guard = current["metrics"]["guardrails"]
     if old_guard and new_guard["catch_rate"] < old_guard.get("catch_rate", 0) - tolerance:

@@ -163,7 +163,11 @@ def _failing_markdown(case: dict[str, Any]) -> list[str]:
 def _html(result: dict[str, Any], images: dict[str, str]) -> str:
     from markdown_it import MarkdownIt
 
-    body = MarkdownIt("commonmark").enable("table").render(render_markdown(result, images))
+    body = (
+        MarkdownIt("commonmark", {"html": False})
+        .enable("table")
+        .render(render_markdown(result, images))
+    )
     style = (
         "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
         "color:#1b1b1b}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"

@@ -140,14 +140,15 @@ def _metrics(golden: list[dict[str, Any]], adversarial: list[dict[str, Any]]) ->
     metrics: dict[str, Any] = {
         f"recall_at_{k}": m.mean(c["recall"][str(k)] for c in covered) for k in K_VALUES
     }
+    metrics["golden_answerable"] = len(covered)  # retrieval and key facts are measured on these
     metrics["mrr"] = m.mean(c["reciprocal_rank"] for c in covered)
     metrics["evidence_precision"] = m.ratio(*_sum(c["evidence"] for c in golden))
     metrics["key_fact_coverage"] = m.ratio(
         sum(sum(c["key_facts"].values()) for c in covered),
         sum(len(c["key_facts"]) for c in covered),
     )
-    metrics["forbidden_claim_rate"] = m.ratio(
-        sum(bool(c["forbidden"]) for c in golden), len(golden)
+    metrics["forbidden_claim_rate"] = (
+        m.ratio(sum(bool(c["forbidden"]) for c in golden), len(golden)) if golden else 0.0
     )
     metrics["citation_validity"] = m.ratio(*_sum(c["markers"] for c in golden))
     metrics["numeric_grounding_rate"] = m.ratio(*_sum(c["numbers"] for c in golden))

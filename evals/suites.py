@@ -156,6 +156,7 @@ def _golden_file(path: Path, problems: list[str], source_ids: set[str] | None) -
             problems.append(f"{where}: each case needs an 'id'")
             continue
         where = f"{path}: case '{entry['id']}'"
+        problems.extend(_unknown_fields(entry, _GOLDEN_FIELDS, where))
         if not isinstance(entry.get("question"), str) or not entry["question"].strip():
             problems.append(f"{where}: missing 'question'")
         history = []
@@ -164,13 +165,17 @@ def _golden_file(path: Path, problems: list[str], source_ids: set[str] | None) -
                 problems.append(f"{where}: each history turn needs role user|assistant and content")
                 continue
             history.append((str(turn["role"]), str(turn.get("content", ""))))
-        sources = tuple(entry.get("sources") or ())
+        sources = _string_list(entry.get("sources"), "sources", where, problems)
         if source_ids is not None:
             problems.extend(
                 f"{where}: source '{s}' is not in the corpus"
                 for s in sources
                 if s not in source_ids
             )
+        covered = entry.get("covered", True)
+        if not isinstance(covered, bool):
+            problems.append(f"{where}: 'covered' must be true or false, not {covered!r}")
+            covered = True
         verdict = entry.get("verdict", "pass")
         if verdict not in VERDICTS:
             problems.append(f"{where}: 'verdict' must be one of {', '.join(VERDICTS)}")
@@ -187,7 +192,7 @@ def _golden_file(path: Path, problems: list[str], source_ids: set[str] | None) -
                 ),
                 sources=sources,
                 verdict=str(verdict),
-                covered=bool(entry.get("covered", True)),
+                covered=covered,
                 path=str(path),
             )
         )
@@ -204,6 +209,7 @@ def _adversarial_file(path: Path, problems: list[str]) -> list[AdversarialCase]:
             problems.append(f"{where}: each case needs an 'id'")
             continue
         where = f"{path}: case '{entry['id']}'"
+        problems.extend(_unknown_fields(entry, _ADVERSARIAL_FIELDS, where))
         for key in ("question", "answer"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 problems.append(f"{where}: missing '{key}'")
@@ -223,3 +229,27 @@ def _adversarial_file(path: Path, problems: list[str]) -> list[AdversarialCase]:
             )
         )
     return cases
+
+
+_GOLDEN_FIELDS = frozenset(
+    "id question history context must_state must_not_state sources verdict covered".split()
+)
+_ADVERSARIAL_FIELDS = frozenset("id question answer expect context".split())
+
+
+def _unknown_fields(entry: dict[str, Any], known: frozenset[str], where: str) -> list[str]:
+    """A misspelt field ('must_stat') would silently drop what it holds."""
+    return [
+        f"{where}: unknown field '{key}' (expected one of: {', '.join(sorted(known))})"
+        for key in entry
+        if key not in known
+    ]
+
+
+def _string_list(value: Any, field: str, where: str, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(f"{where}: '{field}' must be a list of ids, like [{field}-id]")
+        return ()
+    return tuple(value)

@@ -51,6 +51,7 @@ class Mention:
     start: int
     end: int
     text: str
+    absent: bool = False  # named as absent: "chemotherapy-free", "trastuzumab-naive"
 
 
 _SECTIONS = {
@@ -141,7 +142,12 @@ class Lexicon:
         """Every name of every concept in `text`, longest match first, left to right.
 
         Names match token by token: case, spaces and hyphens are ignored ('T-DXd' matches
-        'TDXd' and 't dxd'), except that two-letter capitals (OS, HP) match only in capitals."""
+        'TDXd' and 't dxd'), except that two-letter capitals (OS, HP) match only in capitals.
+        A name the text marks as absent ("chemotherapy-free") is not a mention of the concept;
+        `find_all` returns those too, flagged `absent`."""
+        return [m for m in self.find_all(text) if not m.absent]
+
+    def find_all(self, text: str) -> list[Mention]:
         cached = self._cache.get(text)
         if cached is not None:
             return cached
@@ -156,9 +162,11 @@ class Lexicon:
                 continue
             concept_id, n = found
             start, end = tokens[i].start(), tokens[i + n - 1].end()
-            if not _NEGATING_SUFFIX.match(text, end):  # "chemotherapy-free": absent
-                kind = self.concepts[concept_id].kind
-                mentions.append(Mention(concept_id, kind, start, end, text[start:end]))
+            absent = _NEGATING_SUFFIX.match(text, end)
+            if absent:
+                end = absent.end()
+            kind = self.concepts[concept_id].kind
+            mentions.append(Mention(concept_id, kind, start, end, text[start:end], bool(absent)))
             i += n
         if len(self._cache) > 50_000:
             self._cache.clear()

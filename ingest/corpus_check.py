@@ -50,7 +50,9 @@ def _unknown_sources(rules: RuleBook, known: set[str], folder: Path) -> list[str
     pathway = rules.pathway
     cited.append(("pathway.yaml", "lines", pathway.early_relapse_sources))
     cited += [("pathway.yaml", f"situation '{s.id}'", s.sources) for s in pathway.situations]
-    cited += [("pathway.yaml", f"contraindication '{c.id}'", c.sources) for c in pathway.contraindications]
+    cited += [
+        ("pathway.yaml", f"contraindication '{c.id}'", c.sources) for c in pathway.contraindications
+    ]
     cited += [("pathway.yaml", f"pitfall '{p.id}'", p.sources) for p in pathway.pitfalls]
     cited += [("pathway.yaml", f"emergency '{e.id}'", e.sources) for e in pathway.emergencies]
     return [

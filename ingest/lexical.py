@@ -2,7 +2,8 @@
 
 Drug, regimen and term names are replaced by concept tokens before indexing, so "Enhertu",
 "T-DXd" and "trastuzumab deruxtecan" are one token, and a regimen or group also yields the tokens
-of its parts ("THP" -> thp, trastuzumab, pertuzumab, taxane).
+of its parts ("THP" -> thp, trastuzumab, pertuzumab, taxane). A name marked absent
+("chemo-free", "chemotherapy-free") becomes one token of its own.
 
     tokenizer = Tokenizer(lexicon)
     bm25 = LexicalIndex.build([tokenizer(t) for t in texts])
@@ -63,10 +64,13 @@ class Tokenizer:
     def __call__(self, text: str) -> list[str]:
         tokens: list[str] = []
         position = 0
-        mentions = self.lexicon.find(text) if self.lexicon else []
+        mentions = self.lexicon.find_all(text) if self.lexicon else []
         for mention in mentions:
             tokens.extend(self._words(text[position : mention.start]))
-            tokens.extend(self.concept_tokens(mention.concept_id))
+            if mention.absent:  # "chemo-free" and "chemotherapy-free" are one token
+                tokens.append(f"c:{mention.concept_id}:absent")
+            else:
+                tokens.extend(self.concept_tokens(mention.concept_id))
             position = mention.end
         tokens.extend(self._words(text[position:]))
         return tokens

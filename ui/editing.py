@@ -133,7 +133,10 @@ def _validate(staged: Path, target: Path, corpus_sources: Path) -> list[str]:
                 "give the new source its own id, or upload it under the same file name to update it"
             )
         new = loaded.source.model_copy(update={"path": str(target)})
-        problems.extend(p for p in cross_check([*others, new]) if str(target) in p)
+        repeated = f"id '{new.id}' is already used"  # reported above, in an editor's words
+        problems.extend(
+            p for p in cross_check([*others, new]) if str(target) in p and repeated not in p
+        )
     except Exception as exc:  # SourceError carries the problems; anything else is one problem
         problems.extend(getattr(exc, "problems", [str(exc)]))
     return [p.replace(str(staged.parent) + os.sep, str(target.parent) + os.sep) for p in problems]

@@ -35,22 +35,30 @@ def answer_markdown(answer: Answer) -> str:
     """The answer as the chat shows it: assumptions and notices first, findings under the
     sentences they concern, citation numbers as links; the reference list is in the panel."""
     body = answer.text.split("\n\n**References**")[0]
-    body = _annotate(body, [f for f in answer.review.findings if f.severity is not Severity.INFO])
+    # A withheld answer's findings point into the draft it replaced, and its safe message
+    # already lists them.
+    shown = [] if answer.review.verdict is Verdict.BLOCK else answer.review.findings
+    body = _annotate(body, [f for f in shown if f.severity is not Severity.INFO])
     parts = []
     for notice in answer.notices:
-        parts.append(f"> ❗ {notice}")
+        parts.append(f"> ❗ {_escape(notice)}")
     if answer.assumptions:
-        parts.append(
-            "*Assuming, from earlier in the conversation: " + "; ".join(answer.assumptions) + ".*"
-        )
+        assumed = _escape("; ".join(answer.assumptions))
+        parts.append(f"*Assuming, from earlier in the conversation: {assumed}.*")
     parts.append(linked_markers(body))
     return "\n\n".join(parts)
 
 
+def _escape(text: str) -> str:
+    """Corpus and model text is shown as text: no HTML of its own reaches the page."""
+    return html.escape(text, quote=False)
+
+
 def _annotate(body: str, findings: list[Finding]) -> str:
-    """Put each finding as a quoted line right after the answer line it concerns."""
+    """Put each finding as a quoted line right after the answer line it concerns (the answer
+    text is escaped here, after the offsets are used)."""
     if not findings:
-        return body
+        return _escape(body)
     notes: dict[int, list[str]] = {}
     lines = body.split("\n")
     offsets = []
@@ -64,19 +72,22 @@ def _annotate(body: str, findings: list[Finding]) -> str:
             loose.append(finding)
             continue
         index = max(i for i, offset in enumerate(offsets) if offset <= finding.start)
-        notes.setdefault(index, []).append(f"  > {_ICONS[finding.severity]} {finding.message}")
+        notes.setdefault(index, []).append(
+            f"  > {_ICONS[finding.severity]} {_escape(finding.message)}"
+        )
     out = []
     for i, line in enumerate(lines):
-        out.append(line)
+        out.append(_escape(line))
         out.extend(notes.get(i, []))
-    out.extend(f"> {_ICONS[f.severity]} {f.message}" for f in loose)
+    out.extend(f"> {_ICONS[f.severity]} {_escape(f.message)}" for f in loose)
     return "\n".join(out)
 
 
 def badge_html(answer: Answer) -> str:
     css, label = _BADGES[answer.review.verdict]
     counts = {s: sum(1 for f in answer.review.findings if f.severity is s) for s in Severity}
-    detail = f"{counts[Severity.BLOCK]} blocking, {counts[Severity.WARN]} warnings"
+    warnings = counts[Severity.WARN]
+    detail = f"{counts[Severity.BLOCK]} blocking, {warnings} warning{'' if warnings == 1 else 's'}"
     as_of = f" · evidence as of {answer.evidence_as_of}" if answer.evidence_as_of else ""
     return (
         f"<div class='cairn-badge cairn-{css}' data-verdict='{answer.review.verdict.value}'>"
@@ -93,8 +104,9 @@ def findings_markdown(answer: Answer) -> str:
     lines = []
     for f in answer.review.findings:
         sources = f" *(sources: {', '.join(f.source_ids)})*" if f.source_ids else ""
-        quote = f" — “{f.span[:140]}”" if f.span else ""
-        lines.append(f"- {_ICONS[f.severity]} **{f.severity.value}** {f.message}{sources}{quote}")
+        quote = f" — “{_escape(f.span[:140])}”" if f.span else ""
+        message = _escape(f.message)
+        lines.append(f"- {_ICONS[f.severity]} **{f.severity.value}** {message}{sources}{quote}")
     return "\n".join(lines)
 
 

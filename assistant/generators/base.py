@@ -33,6 +33,14 @@ class GenerationRequest:
     facets: list[Facet] = field(default_factory=list)
     intent: Intent = Intent.GENERAL
     line: int | None = None  # the line of therapy the pathway derives for this patient
+    support: tuple[int, ...] = ()  # passages behind the recommendation, offered as evidence
+
+    @property
+    def candidates(self) -> list[Evidence]:
+        """The passages to write from: those retrieved for the question, then the supporting
+        passages of the recommendation."""
+        extra = [e for e in self.extra if e.n in self.support]
+        return [*self.evidence, *extra]
 
     def numbered(self, n: int) -> Evidence | None:
         return next((e for e in (*self.evidence, *self.extra) if e.n == n), None)

@@ -42,6 +42,8 @@ _SKIP_LINE = re.compile(r"^\s*(#|\||---)")
 _LINE_WORDS = re.compile(r"\b(first|second|third|later)[- ]line\b", re.I)
 _LINE_ORDER = {"first": 1, "second": 2, "third": 3, "later": 3}
 _AFTER = re.compile(r"\b(?:after|following|progress\w*(?: on| during)?|beyond|post)\b[^.;]*$", re.I)
+_SUBGROUP = re.compile(r"\b(?:subgroups?|subsets?|stable|active|untreated|exploratory)\b", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _URGENT, _LEAD = "Urgent", "For this patient"
 # A limit ("never above 3.6 mg/kg") is not the dose to give.
 _LIMIT = re.compile(r"\b(?:above|exceed\w*|maximum|never|forbid\w*|not be given)\b", re.I)
@@ -98,7 +100,7 @@ class ExtractiveGenerator:
     def _select(
         self, request: GenerationRequest, primary: Intent, taken: list[str]
     ) -> list[Candidate]:
-        candidates = self._candidates(request, request.evidence, request.question, primary)
+        candidates = self._candidates(request, request.candidates, request.question, primary)
         chosen: list[Candidate] = []
         if not candidates:
             return chosen
@@ -109,7 +111,7 @@ class ExtractiveGenerator:
             if len(chosen) >= MAX_SENTENCES or candidate.score < best * KEEP_RATIO:
                 break
             chunk_id = candidate.evidence.chunk.id
-            if per_passage.get(chunk_id, 0) >= MAX_PER_PASSAGE:
+            if per_passage.get(chunk_id, 0) >= _per_passage(primary):
                 continue
             others = [*taken_terms, *(c.terms for c in chosen)]
             if any(_duplicate(candidate.terms, other) for other in others):
@@ -127,6 +129,7 @@ class ExtractiveGenerator:
         weights = _weights(query_terms)
         focus = {t for t in query_terms if t.startswith("c:") and self._is_focus(t)}
         wants_history = bool(_HISTORY_CUES.search(request.question))
+        wants_subgroup = bool(_SUBGROUP.search(request.question))
         asked = request.line or max(
             (_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(query)), default=None
         )
@@ -154,6 +157,8 @@ class ExtractiveGenerator:
                     score *= 0.4  # a first-line sentence for a second-line question
                 if self._populations(text) - populations:
                     score *= 0.5  # a subgroup (HR-positive, brain metastases) not asked about
+                elif _SUBGROUP.search(text) and not wants_subgroup:
+                    score *= 0.8  # whole-trial results before subgroup results
                 if sentence_roles & first_roles:
                     score += 0.12
                 if summary:
@@ -248,6 +253,15 @@ def _topic_lines(text: str) -> set[int]:
     return lines
 
 
+def _figures(terms: frozenset[str]) -> set[str]:
+    return {t for t in terms if t[0].isdigit() and not _YEAR.fullmatch(t)}
+
+
+def _per_passage(primary: Intent) -> int:
+    """A trial question may take design, result and safety from one results passage."""
+    return MAX_PER_PASSAGE + 1 if primary is Intent.TRIAL else MAX_PER_PASSAGE
+
+
 def _cite(text: str, numbers: Iterable[int]) -> str:
     marks = ", ".join(str(n) for n in dict.fromkeys(numbers))
     return f"{text} [{marks}]"
@@ -261,8 +275,13 @@ def _weights(terms: list[str]) -> dict[str, float]:
 
 
 def _duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Near-duplicates: similar overall, or one mostly contained in the other."""
+    """Near-duplicates: similar overall, or one mostly contained in the other; a sentence that
+    brings other figures (the hazard ratio beside the medians) is not one, unless it restates
+    two of the same figures."""
     if not a or not b:
+        return False
+    fa, fb = _figures(a), _figures(b)
+    if fa - fb and len(fa & fb) < 2:
         return False
     shared = len(a & b)
     return (

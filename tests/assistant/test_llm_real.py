@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.generators.base import Generator
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.generators.factory import DEFAULT_MODEL
 from assistant.generators.llm import LlamaCppBackend, LlmGenerator, openai_backend
@@ -31,7 +32,10 @@ WRONG_DOSE = (
 
 
 def cairn_with(real_cairn: Cairn, writer: LlmGenerator) -> Cairn:
-    generators = {"extractive": ExtractiveGenerator(real_cairn.rules), writer.name: writer}
+    generators: dict[str, Generator] = {
+        "extractive": ExtractiveGenerator(real_cairn.rules),
+        writer.name: writer,
+    }
     return Cairn(
         real_cairn.settings, real_cairn.rules, real_cairn.retriever, generators, real_cairn.corpus
     )

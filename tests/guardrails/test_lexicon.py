@@ -63,3 +63,13 @@ def test_rejects_unknown_references_and_fields() -> None:
     problems = caught.value.problems
     assert any("unknown id 'ghost'" in p for p in problems)
     assert any("unknown field 'colour'" in p for p in problems)
+
+
+def test_a_name_marked_absent_is_not_a_mention_but_find_all_flags_it(lexicon: Lexicon) -> None:
+    text = "a chemotherapy-free option for a trastuzumab-naive patient, or chemo"
+    assert ids(lexicon, text) == ["chemotherapy"]
+    absent = [(m.concept_id, m.text) for m in lexicon.find_all(text) if m.absent]
+    assert absent == [
+        ("chemotherapy", "chemotherapy-free"),
+        ("trastuzumab", "trastuzumab-naive"),
+    ]

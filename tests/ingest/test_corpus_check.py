@@ -83,8 +83,8 @@ def test_a_superseded_document_without_successor(mini_corpus: Path) -> None:
     )
     problems, _ = check_corpus(mini_corpus)
     assert any(
-        "widget-guideline-2019.md: status is 'superseded' but field 'superseded_by' names no successor"
-        in p
+        "widget-guideline-2019.md: status is 'superseded' but field 'superseded_by' "
+        "names no successor" in p
         for p in problems
     )
 

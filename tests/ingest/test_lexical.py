@@ -34,3 +34,10 @@ def test_mask_filters_rows_and_unknown_terms_find_nothing() -> None:
         1
     ]
     assert index.search(["nothing-like-this"], 2) == []
+
+
+def test_an_absent_name_is_its_own_token_whatever_the_synonym() -> None:
+    tok = tokenizer()
+    assert tok("a Zorbix-free regimen") == ["c:zorbatinib:absent", "regimen"]
+    assert tok("zorbatinib-free") == tok("ZRB-9-free")
+    assert "c:zorbatinib" not in tok("a zorbatinib-free regimen")

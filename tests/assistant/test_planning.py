@@ -1,0 +1,215 @@
+"""The evidence plan: the search query a treatment question becomes, one numbering for every
+passage, the pathway's lead backed by its sources, dose facets for the recommended drugs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant.intent import Intent
+from assistant.pipeline import Cairn
+from assistant.planning import KINDS_FOR, Line, Plan, make_plan, search_query
+from assistant.records import Evidence
+from assistant.retrieval import RetrievalResult
+from assistant.scope import ScopeDecision
+from guardrails.lexicon import Lexicon
+from guardrails.records import PatientContext, Recommendation
+from ingest.records import Chunk, Source, SourceKind
+from tests.conftest import FIXTURES
+
+LEXICON = Lexicon.load(FIXTURES / "mini" / "rules" / "lexicon.yaml")
+SECOND_LINE = Recommendation(
+    rule_id="pathway.second-line",
+    situation="second line",
+    statement="Velmab with chemotherapy after progression on zorbatinib.",
+    preferred=("velmab",),
+)
+FIRST_LINE = "What is the first-line treatment of widget disease?"
+
+
+# search_query -----------------------------------------------------------------------------------
+
+
+def test_a_treatment_query_drops_the_failed_drug_and_adds_the_situation_and_regimens() -> None:
+    context = PatientContext(progressed_on=("zorbatinib",))
+    query = search_query(
+        "After zorbatinib, what next?", Intent.TREATMENT, SECOND_LINE, context, LEXICON
+    )
+    assert query == "After , what next? (second line; velmab)"
+
+
+def test_drugs_the_disease_did_not_progress_on_stay_in_the_query() -> None:
+    query = search_query("Is velmab next?", Intent.GENERAL, SECOND_LINE, PatientContext(), LEXICON)
+    assert query == "Is velmab next? (second line; velmab)"
+
+
+def test_without_preferred_regimens_the_first_two_acceptable_ones_are_named() -> None:
+    recommendation = SECOND_LINE.model_copy(
+        update={"preferred": (), "acceptable": ("zv", "velmab", "zorbatinib")}
+    )
+    query = search_query("What next?", Intent.TREATMENT, recommendation, PatientContext(), LEXICON)
+    assert query == "What next? (second line; zorbatinib + velmab; velmab)"
+
+
+@pytest.mark.parametrize("intent", [Intent.DOSE, Intent.TRIAL, Intent.SAFETY, Intent.DIFFERENCE])
+def test_other_questions_are_searched_as_asked(intent: Intent) -> None:
+    context = PatientContext(progressed_on=("zorbatinib",))
+    assert search_query("zorbatinib?", intent, SECOND_LINE, context, LEXICON) == "zorbatinib?"
+
+
+def test_without_a_recommendation_the_question_is_searched_as_asked() -> None:
+    assert search_query("What next?", Intent.TREATMENT, None, PatientContext(), LEXICON) == (
+        "What next?"
+    )
+
+
+# Plan numbering ---------------------------------------------------------------------------------
+
+
+def evidence(source_id: str, section: str, n: int | None = None) -> Evidence:
+    source = Source(
+        id=source_id,
+        title=source_id.title(),
+        kind=SourceKind.LABEL,
+        citation="c",
+        year=2024,
+        last_reviewed=dt.date(2025, 1, 1),
+    )
+    chunk = Chunk(
+        id=f"{source_id}:{section}:0:aa",
+        source_id=source_id,
+        section=section,
+        text=f"{section} text.",
+        start=0,
+        end=10,
+        title=source.title,
+        kind=source.kind,
+        status=source.status,
+        year=source.year,
+    )
+    return Evidence(chunk=chunk, source=source, score=0.5, n=n)
+
+
+def plan_of(*main: Evidence, ranked: tuple[str, ...] = ()) -> Plan:
+    result = RetrievalResult(evidence=list(main), ranked_sources=list(ranked))
+    numbered = [e.model_copy(update={"n": i}) for i, e in enumerate(main, start=1)]
+    return Plan(result=result, scope=ScopeDecision(True), main=numbered)
+
+
+def test_an_added_passage_gets_the_next_number_and_a_known_one_keeps_its_number() -> None:
+    plan = plan_of(evidence("a", "one"), evidence("b", "two"))
+    assert plan.add(evidence("c", "three")) == 3
+    assert plan.add(evidence("a", "one")) == 1  # already in the main passages
+    assert plan.add(evidence("c", "three")) == 3
+    assert plan.add(None) is None
+    assert [(e.n, e.source.id) for e in plan.evidence] == [(1, "a"), (2, "b"), (3, "c")]
+
+
+def test_lead_numbers_put_notices_before_the_lead() -> None:
+    plan = plan_of(evidence("a", "one"))
+    plan.lead.append(Line("Lead.", (2, 1)))
+    plan.notices.append(Line("Urgent.", (3,)))
+    assert plan.lead_numbers == [3, 2, 1]
+
+
+def test_ranked_sources_start_with_the_sources_backing_the_lead() -> None:
+    plan = plan_of(evidence("a", "one"), evidence("b", "two"), ranked=("a", "b", "z"))
+    plan.add(evidence("c", "three"))
+    plan.lead.append(Line("Lead.", (3, 2)))
+    assert plan.ranked_sources == ["c", "b", "a", "z"]
+
+
+def test_scope_decides_coverage() -> None:
+    plan = plan_of(evidence("a", "one"))
+    assert plan.covered
+    plan.scope = ScopeDecision(False, "off topic")
+    assert not plan.covered
+
+
+def test_each_intent_but_general_prefers_some_kind_of_source() -> None:
+    assert set(KINDS_FOR) == set(Intent) - {Intent.GENERAL}
+    assert KINDS_FOR[Intent.DOSE] == ("label",)
+
+
+# make_plan over the mini corpus -----------------------------------------------------------------
+
+
+def covered(result: RetrievalResult) -> ScopeDecision:
+    return ScopeDecision(True)
+
+
+def first_line_plan(cairn: Cairn, intent: Intent, overrides: dict[str, str] | None = None) -> Plan:
+    context = cairn.context_of(FIRST_LINE, [], overrides)
+    recommendation = cairn.rules.pathway.recommend(context)
+    return make_plan(
+        FIRST_LINE, FIRST_LINE, intent, recommendation, context, cairn.retriever, cairn.rules,
+        cairn.settings.retrieval, covered,
+    )  # fmt: skip
+
+
+@pytest.mark.integration
+def test_a_treatment_plan_leads_with_the_pathway_backed_by_its_source(mini_cairn: Cairn) -> None:
+    plan = first_line_plan(mini_cairn, Intent.TREATMENT)
+    assert [line.text for line in plan.lead] == [
+        "The 2024 widget guideline recommends zorbatinib plus velmab as first-line treatment."
+    ]
+    by_number = {e.n: e for e in plan.evidence}
+    assert {by_number[n].source.id for n in plan.lead[0].numbers} == {"widget-guideline-2024"}
+    assert plan.ranked_sources[0] == "widget-guideline-2024"
+
+
+@pytest.mark.integration
+def test_a_treatment_plan_has_a_dose_facet_per_drug_of_the_regimen(mini_cairn: Cairn) -> None:
+    plan = first_line_plan(mini_cairn, Intent.TREATMENT)
+    assert [(f.concept_id, f.heading) for f in plan.facets] == [
+        ("zorbatinib", "Dose and schedule"),
+        ("velmab", "Dose and schedule"),
+    ]
+    assert plan.facets[0].query == "zorbatinib dose and schedule given with velmab"
+    by_number = {e.n: e for e in plan.evidence}
+    for facet in plan.facets:
+        assert facet.numbers
+        assert {by_number[n].source.kind.value for n in facet.numbers} == {"label"}
+
+
+@pytest.mark.integration
+def test_every_passage_of_a_plan_has_one_number_from_1_to_n(mini_cairn: Cairn) -> None:
+    plan = first_line_plan(mini_cairn, Intent.TREATMENT)
+    numbers = [e.n for e in plan.evidence]
+    assert numbers == list(range(1, len(plan.evidence) + 1))
+    assert len({e.chunk.id for e in plan.evidence}) == len(plan.evidence)
+    assert len(plan.main) == mini_cairn.settings.retrieval.top_k
+    cited = {n for line in plan.lead for n in line.numbers}
+    cited |= {n for facet in plan.facets for n in facet.numbers}
+    assert cited <= set(numbers)
+
+
+@pytest.mark.integration
+def test_a_contraindication_joins_the_lead(mini_cairn: Cairn) -> None:
+    plan = first_line_plan(mini_cairn, Intent.TREATMENT, {"ild_history": "true"})
+    warning = "Zorbatinib must not be given to patients with a history of nodular lung disease."
+    lines = [line for line in plan.lead if line.text == warning]
+    assert len(lines) == 1
+    by_number = {e.n: e for e in plan.evidence}
+    assert "zorbatinib-label" in {by_number[n].source.id for n in lines[0].numbers}
+    assert first_line_plan(mini_cairn, Intent.TREATMENT).lead[-1].text != warning
+
+
+@pytest.mark.integration
+def test_a_dose_question_gets_no_pathway_lead(mini_cairn: Cairn) -> None:
+    plan = first_line_plan(mini_cairn, Intent.DOSE)
+    assert (plan.lead, plan.facets, plan.extra) == ([], [], [])
+    assert plan.main
+
+
+@pytest.mark.integration
+def test_a_question_outside_the_corpus_gets_no_lead_or_extra_passages(mini_cairn: Cairn) -> None:
+    context = mini_cairn.context_of(FIRST_LINE, [])
+    plan = make_plan(
+        FIRST_LINE, FIRST_LINE, Intent.TREATMENT, mini_cairn.rules.pathway.recommend(context),
+        context, mini_cairn.retriever, mini_cairn.rules, mini_cairn.settings.retrieval,
+        lambda result: ScopeDecision(False, "not about widgets"),
+    )  # fmt: skip
+    assert not plan.covered and plan.scope.reason == "not about widgets"
+    assert (plan.lead, plan.facets, plan.extra, plan.notices) == ([], [], [], [])
