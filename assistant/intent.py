@@ -29,7 +29,8 @@ def _cue(words: str) -> re.Pattern[str]:
 
 _DOSE = _cue(
     r"doses?\b|dosing|dosage|how much (?:\w+ )?(?:to give|should|do (?:i|we|you) give|is given)|"
-    r"mg\b|mg/|loading|maintenance dose|dose reduc|"
+    r"mg\b|mg/|loading|maintenance dose|dose reduc|reduce\b|reduction|how low|lowest dose|"
+    r"dose level|"
     r"reduce the dose|schedule|infusion time|how (?:is|are) (?:[\w-]+ ){1,3}?given|how often|"
     r"frequency|titrat|prophylaxis"
 )
@@ -102,7 +103,7 @@ _ROLE_CUES: dict[Role, re.Pattern[str]] = {
         r"reduc|dose level|lower(?:ed)? (?:the )?dose|re-escalat|if .{0,30}not tolerated"
     ),
     Role.ACTION: _cue(
-        r"interrupt|withh[oe]ld|\bhold|discontinu|stop\b|stopped|resume|steroid|"
+        r"interrupt|withh[oe]ld|\bhold|\bheld\b|discontinu|stop\b|stopped|resume|restart|steroid|"
         r"prednisolone|corticosteroid|permanently|manage"
     ),
     Role.MONITORING: _cue(

@@ -10,16 +10,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from assistant.citations import citation_of, references, renumber
 from assistant.conversation import Turn, assumptions, standalone_question
+from assistant.events import (
+    Clock,
+    EmptyQuestion,
+    Event,
+    Final,
+    Outcome,
+    QuestionPlan,
+    Restart,
+    Token,
+)
 from assistant.generators.base import GenerationRequest, Generator, GeneratorFailed, generate
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.generators.factory import available_generators
 from assistant.generators.llm import not_covered
 from assistant.intent import intents
-from assistant.planning import Plan, make_plan, search_query
+from assistant.planning import make_plan
 from assistant.records import Answer, Evidence
 from assistant.retrieval import Filters, HybridRetriever, RetrievalResult, Retriever
 from assistant.safe_message import blocked_text
@@ -30,6 +39,7 @@ from assistant.scope import (
     judge_scope,
     not_covered_text,
 )
+from assistant.search import search_query
 from assistant.settings import Settings
 from guardrails.context import extract_context
 from guardrails.errors import CairnError
@@ -38,61 +48,6 @@ from guardrails.review import review
 from guardrails.rules import RuleBook
 
 __all__ = ["Cairn", "EmptyQuestion", "Event", "Final", "Restart", "Token", "Turn"]
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-
-
-@dataclass(frozen=True)
-class Final:
-    answer: Answer
-
-
-@dataclass(frozen=True)
-class Restart:
-    """The generator failed: discard the streamed text; the extractive answer follows."""
-
-    reason: str
-
-
-Event = Token | Restart | Final
-
-
-@dataclass
-class _QuestionPlan:
-    question: str
-    standalone: str
-    query: str
-    context: PatientContext
-    plan: Plan
-    request: GenerationRequest
-    assumptions: list[str]
-    retrieve_ms: float
-
-
-@dataclass
-class _Outcome:
-    name: str
-    draft: str = ""
-    covered: bool = True
-    fallback: str = ""
-
-
-@dataclass
-class _Clock:
-    timings: dict[str, float] = field(default_factory=dict)
-    _start: float = field(default_factory=time.perf_counter)
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.timings[stage] = round((now - self._start) * 1000, 2)
-        self._start = now
-
-
-class EmptyQuestion(CairnError):
-    pass
 
 
 class Cairn:
@@ -168,12 +123,12 @@ class Cairn:
                 f"The generator '{generator}' is not available here.",
                 f"Choose one of: {', '.join(self.generators)}.",
             )
-        clock = _Clock()
+        clock = Clock()
         question_plan = self._plan(question, history, overrides, filters)
         clock.lap("context")  # the plan's own retrieval time is measured inside it
         clock.timings["context"] -= question_plan.retrieve_ms
         clock.timings["retrieve"] = question_plan.retrieve_ms
-        outcome = _Outcome(writer.name)
+        outcome = Outcome(writer.name)
         yield from self._write(question_plan, writer, outcome)
         clock.lap("generate")
         yield Final(self._finish(question_plan, outcome, clock))
@@ -184,7 +139,7 @@ class Cairn:
         history: list[Turn],
         overrides: dict[str, str] | None,
         filters: Filters | None,
-    ) -> _QuestionPlan:
+    ) -> QuestionPlan:
         lexicon = self.rules.lexicon
         context = self.context_of(question, history, overrides)
         vocabulary = self.retriever.snapshot.words
@@ -213,11 +168,11 @@ class Cairn:
         )  # fmt: skip
         earlier = self._earlier_context(history)
         carried = assumptions(earlier, context, lexicon) if history else []
-        return _QuestionPlan(
+        return QuestionPlan(
             question, standalone, query, context, plan, request, carried, retrieve_ms
         )
 
-    def _write(self, qp: _QuestionPlan, writer: Generator, outcome: _Outcome) -> Iterator[Event]:
+    def _write(self, qp: QuestionPlan, writer: Generator, outcome: Outcome) -> Iterator[Event]:
         """Stream the draft; on a generator failure fall back to the extractive answer."""
         if not qp.plan.covered:
             outcome.draft = not_covered_text(self.corpus, qp.plan.scope.reason)
@@ -242,7 +197,7 @@ class Cairn:
                 self.corpus, "the model found no answer in the passages"
             )
 
-    def _finish(self, qp: _QuestionPlan, outcome: _Outcome, clock: _Clock) -> Answer:
+    def _finish(self, qp: QuestionPlan, outcome: Outcome, clock: Clock) -> Answer:
         body, cited, dropped = renumber(outcome.draft, qp.plan.evidence)
         covered = qp.plan.covered and outcome.covered
         verdict = review(
@@ -284,11 +239,11 @@ class Cairn:
 
     def _answer(
         self,
-        qp: _QuestionPlan,
+        qp: QuestionPlan,
         body: str,
         cited: list[Evidence],
         verdict: Review,
-        clock: _Clock,
+        clock: Clock,
         generator: str,
         covered: bool,
     ) -> Answer:

@@ -11,7 +11,7 @@ The snapshot is re-read when `cairn ingest` commits a new version, without a res
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -115,6 +115,7 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._vectors: dict[str, np.ndarray] = {}
         self._terms: dict[str, set[str]] = {}
+        self._headings: dict[str, frozenset[str]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings, lexicon: Lexicon) -> HybridRetriever:
@@ -184,7 +185,8 @@ class HybridRetriever:
         dense = self._dense(snapshot, query, candidates, filters)
         tokens = self.tokenizer(query)
         lexical = self._lexical(snapshot, tokens, candidates, filters)
-        fused = self._fuse(snapshot, dense, lexical, prefer_kinds)
+        titled = self._titled(snapshot, set(tokens), dense.keys() | lexical.keys())
+        fused = self._fuse(snapshot, dense, lexical, titled, prefer_kinds)
         top = _diverse(snapshot, fused, k, per_source or self.settings.max_per_source)
         evidence = [
             Evidence(
@@ -249,11 +251,12 @@ class HybridRetriever:
         snapshot: Snapshot,
         dense: dict[int, float],
         lexical: dict[int, float],
+        titled: dict[int, float],
         prefer_kinds: tuple[str, ...] = (),
     ) -> list[tuple[int, float]]:
         rrf_k = self.settings.rrf_k
         scores: dict[int, float] = {}
-        for ranking in (_ranked(dense), _ranked(lexical)):
+        for ranking in (_ranked(dense), _ranked(lexical), _ranked(titled)):
             for rank, row in enumerate(ranking):
                 # A superseded passage counts as if it ranked `superseded_demotion` places lower;
                 # a passage of a preferred kind, `kind_promotion` places higher.
@@ -264,6 +267,22 @@ class HybridRetriever:
                     rank = max(0, rank - self.settings.kind_promotion)
                 scores[row] = scores.get(row, 0.0) + 1.0 / (rrf_k + rank + 1)
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+    def _titled(
+        self, snapshot: Snapshot, query: set[str], candidates: Iterable[int]
+    ) -> dict[int, float]:
+        """Candidates whose section heading the question spells out ("grade 1 ILD" and the
+        section "Grade 1"), scored by the heading's words: a third vote in the fusion."""
+        found = {}
+        for row in candidates:
+            chunk = snapshot.chunks[row]
+            words = self._headings.get(chunk.id)
+            if words is None:
+                leaf = chunk.section.split(" > ")[-1]
+                words = self._headings[chunk.id] = frozenset(self.tokenizer(leaf))
+            if words and words <= query:
+                found[row] = float(len(words))
+        return found
 
     def _row_terms(self, snapshot: Snapshot, row: int) -> set[str]:
         chunk = snapshot.chunks[row]

@@ -155,6 +155,14 @@ def _technical(word: str) -> bool:
     return _acronym(word) or _name(word)
 
 
+def _typo_of(word: str, candidate: str) -> bool:
+    """A typo keeps the first letter; a word that is the other plus a prefix or an ending
+    ("restaging", "managed") is another word, not a typo."""
+    affixed = candidate.startswith(word) or word.startswith(candidate)
+    affixed = affixed or candidate.endswith(word) or word.endswith(candidate)
+    return candidate[0] == word[0] and not affixed
+
+
 def correct_spelling(question: str, vocabulary: frozenset[str], lexicon: Lexicon) -> str:
     """Replace misspelt words with the corpus word they are closest to ("trastuzamab")."""
     named = [(m.start, m.end) for m in lexicon.find(question)]
@@ -164,8 +172,9 @@ def correct_spelling(question: str, vocabulary: frozenset[str], lexicon: Lexicon
         lower = word.lower()
         if len(word) < 6 or lower in vocabulary or any(s <= match.start() < e for s, e in named):
             return word
-        close = difflib.get_close_matches(lower, vocabulary, n=1, cutoff=0.85)
-        return close[0] if close else word
+        close = difflib.get_close_matches(lower, vocabulary, n=3, cutoff=0.85)
+        # A drug or term name is corrected even for a dropped last letter ("capecitabin").
+        return next((c for c in close if _typo_of(lower, c) or lexicon.find(c)), word)
 
     return _WORD.sub(fix, question)
 

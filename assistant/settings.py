@@ -101,13 +101,13 @@ class IndexSettings(_Group):
 class RetrievalSettings(_Group):
     section = "retrieval"
     top_k: int = Field(8, ge=1, le=50, description="Passages handed to the generator")
-    candidates: int = Field(40, ge=5, le=500, description="Candidates per retriever before fusion")
+    candidates: int = Field(80, ge=5, le=500, description="Candidates per retriever before fusion")
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant")
     kind_promotion: int = Field(
         5, ge=0, le=100, description="Ranks gained by sources of the kind a question calls for"
     )
     max_per_source: int = Field(
-        2, ge=1, le=50, description="Passages of one source in the top k while others remain"
+        3, ge=1, le=50, description="Passages of one source in the top k while others remain"
     )
     superseded_demotion: int = Field(
         15, ge=0, le=1000, description="Ranks a superseded passage drops in each fused list"

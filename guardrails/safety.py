@@ -51,3 +51,13 @@ def check_urgent(question: str, answer: str, pathway: Pathway) -> list[Finding]:
         )
         for rule in emergencies(question, pathway)
     ]
+
+
+def pitfalls_asked(question: str, pathway: Pathway) -> list[PatternRule]:
+    """Pitfall rules whose wrong advice the question proposes ("can I give letrozole with the
+    docetaxel?"): the answer should state the rule."""
+    return [
+        rule
+        for rule in pathway.pitfalls
+        if any(pattern.search(question) for pattern in rule.patterns)
+    ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.intent import Intent
-from assistant.planning import Facet, Line
+from assistant.plan import Facet, Line
 from assistant.records import Evidence
 from guardrails.records import PatientContext, Recommendation
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from assistant.generators.base import GenerationRequest
 from assistant.intent import LAYOUTS, Intent, Role, heading_for, roles
-from assistant.planning import Facet
+from assistant.labs import fits, measured_values
+from assistant.plan import Facet
 from assistant.records import Evidence
 from guardrails.answer import parse_answer
 from guardrails.dose_mentions import find_doses
@@ -130,6 +131,7 @@ class ExtractiveGenerator:
         focus = {t for t in query_terms if t.startswith("c:") and self._is_focus(t)}
         wants_history = bool(_HISTORY_CUES.search(request.question))
         wants_subgroup = bool(_SUBGROUP.search(request.question))
+        values = measured_values(request.question)
         asked = request.line or max(
             (_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(query)), default=None
         )
@@ -161,6 +163,9 @@ class ExtractiveGenerator:
                     score *= 0.8  # whole-trial results before subgroup results
                 if sentence_roles & first_roles:
                     score += 0.12
+                fit = fits(values, text) if values else None
+                if fit is not None:
+                    score *= 1.25 if fit else 0.5  # the threshold this patient's value is in
                 if summary:
                     score += 0.05
                 if passage.source.status is SourceStatus.SUPERSEDED and not wants_history:
@@ -202,8 +207,11 @@ class ExtractiveGenerator:
     ) -> list[tuple[str, Candidate]]:
         picked: list[tuple[str, Candidate]] = []
         for facet in request.facets:
-            candidate = self._facet_sentence(request, facet, [*chosen, *(c for _, c in picked)])
-            if candidate is not None:
+            for _ in range(2 if facet.kind == "reduction" else 1):  # the steps, and the floor
+                taken = [*chosen, *(c for _, c in picked)]
+                candidate = self._facet_sentence(request, facet, taken)
+                if candidate is None:
+                    break
                 picked.append((facet.heading, candidate))
         return picked
 
@@ -213,6 +221,15 @@ class ExtractiveGenerator:
         passages = [e for e in (*request.evidence, *request.extra) if e.n in facet.numbers]
         concept = f"c:{facet.concept_id}"
         for candidate in self._candidates(request, passages, facet.query, Intent.DOSE):
+            if facet.kind == "reduction":
+                if (
+                    concept in candidate.terms
+                    and candidate.roles & {Role.REDUCTION, Role.ACTION}
+                    and all(c.text != candidate.text for c in taken)
+                    and self._safe(candidate.text, request.context)
+                ):
+                    return candidate
+                continue
             if concept not in candidate.terms or facet.concept_id not in self._dosed(
                 candidate.text
             ):

@@ -9,12 +9,13 @@ import pytest
 
 from assistant.intent import Intent
 from assistant.pipeline import Cairn
-from assistant.planning import KINDS_FOR, Line, Plan, make_plan, search_query
+from assistant.plan import Line, Plan
+from assistant.planning import make_plan
 from assistant.records import Evidence
 from assistant.retrieval import RetrievalResult
 from assistant.scope import ScopeDecision
 from guardrails.lexicon import Lexicon
-from guardrails.records import PatientContext, Recommendation
+from guardrails.records import Recommendation
 from ingest.records import Chunk, Source, SourceKind
 from tests.conftest import FIXTURES
 
@@ -26,42 +27,6 @@ SECOND_LINE = Recommendation(
     preferred=("velmab",),
 )
 FIRST_LINE = "What is the first-line treatment of widget disease?"
-
-
-# search_query -----------------------------------------------------------------------------------
-
-
-def test_a_treatment_query_drops_the_failed_drug_and_adds_the_situation_and_regimens() -> None:
-    context = PatientContext(progressed_on=("zorbatinib",))
-    query = search_query(
-        "After zorbatinib, what next?", Intent.TREATMENT, SECOND_LINE, context, LEXICON
-    )
-    assert query == "After , what next? (second line; velmab)"
-
-
-def test_drugs_the_disease_did_not_progress_on_stay_in_the_query() -> None:
-    query = search_query("Is velmab next?", Intent.GENERAL, SECOND_LINE, PatientContext(), LEXICON)
-    assert query == "Is velmab next? (second line; velmab)"
-
-
-def test_without_preferred_regimens_the_first_two_acceptable_ones_are_named() -> None:
-    recommendation = SECOND_LINE.model_copy(
-        update={"preferred": (), "acceptable": ("zv", "velmab", "zorbatinib")}
-    )
-    query = search_query("What next?", Intent.TREATMENT, recommendation, PatientContext(), LEXICON)
-    assert query == "What next? (second line; zorbatinib + velmab; velmab)"
-
-
-@pytest.mark.parametrize("intent", [Intent.DOSE, Intent.TRIAL, Intent.SAFETY, Intent.DIFFERENCE])
-def test_other_questions_are_searched_as_asked(intent: Intent) -> None:
-    context = PatientContext(progressed_on=("zorbatinib",))
-    assert search_query("zorbatinib?", intent, SECOND_LINE, context, LEXICON) == "zorbatinib?"
-
-
-def test_without_a_recommendation_the_question_is_searched_as_asked() -> None:
-    assert search_query("What next?", Intent.TREATMENT, None, PatientContext(), LEXICON) == (
-        "What next?"
-    )
 
 
 # Plan numbering ---------------------------------------------------------------------------------
@@ -125,11 +90,6 @@ def test_scope_decides_coverage() -> None:
     assert plan.covered
     plan.scope = ScopeDecision(False, "off topic")
     assert not plan.covered
-
-
-def test_each_intent_but_general_prefers_some_kind_of_source() -> None:
-    assert set(KINDS_FOR) == set(Intent) - {Intent.GENERAL}
-    assert KINDS_FOR[Intent.DOSE] == ("label",)
 
 
 # make_plan over the mini corpus -----------------------------------------------------------------

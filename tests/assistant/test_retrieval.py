@@ -116,13 +116,16 @@ def test_filters_restrict_both_retrievers(
 
 
 @pytest.mark.integration
-def test_one_source_gives_at_most_two_passages_while_others_remain(
+def test_one_source_gives_at_most_max_per_source_passages_while_others_remain(
     retriever: HybridRetriever,
 ) -> None:
-    result = retriever.retrieve("ZORBA-1 results", k=4)
+    result = retriever.retrieve("ZORBA-1 results", k=4, per_source=2)
     sources = [e.source.id for e in result.evidence]
     assert len(sources) == 4
     assert sources.count("zorba-trial") == 2
+    default = retriever.retrieve("ZORBA-1 results", k=5)
+    limit = retriever.settings.max_per_source
+    assert [e.source.id for e in default.evidence].count("zorba-trial") == limit
     only_trial = retriever.retrieve(
         "ZORBA-1 results", k=4, filters=Filters(source_ids=("zorba-trial",))
     )

@@ -36,7 +36,7 @@ def test_defaults() -> None:
     assert (settings.index.chroma_url, settings.index.collection) == (None, "cairn-chunks")
     assert (settings.index.chunk_max_chars, settings.index.chunk_overlap_chars) == (1100, 200)
     r = settings.retrieval
-    assert (r.top_k, r.candidates, r.rrf_k, r.superseded_demotion) == (8, 40, 60, 15)
+    assert (r.top_k, r.candidates, r.rrf_k, r.superseded_demotion) == (8, 80, 60, 15)
     assert r.min_similarity == 0.40
     assert settings.generator.generator is GeneratorName.EXTRACTIVE
     assert settings.generator.openai_api_key_env == "OPENAI_API_KEY"
@@ -98,7 +98,7 @@ def test_toml_tables_set_their_groups(monkeypatch: pytest.MonkeyPatch, tmp_path:
     )
     settings = Settings.load()
     assert settings.retrieval.top_k == 12
-    assert settings.retrieval.candidates == 40  # untouched fields keep their defaults
+    assert settings.retrieval.candidates == 80  # untouched fields keep their defaults
     assert settings.index.chroma_url == "http://127.0.0.1:8000"
     assert settings.generator.generator is GeneratorName.LLAMACPP
     assert settings.generator.llm_threads == 4

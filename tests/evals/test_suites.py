@@ -83,12 +83,12 @@ def test_the_real_adversarial_suites_have_faulty_and_clean_answers(real_suites: 
 @pytest.mark.parametrize(
     ("names", "golden_files", "adversarial_files"),
     [
-        (["golden"], 13, 0),
+        (["golden"], 26, 0),  # 13 categories, each with a held-out file
         (["adversarial"], 0, 6),
-        (["first line"], 1, 0),
+        (["first line"], 2, 0),  # the category: its file and its held-out file
         (["first-line", "arithmetic"], 1, 1),
         (["doses"], 1, 1),  # a file stem in both folders
-        (["DOSES AND SCHEDULES"], 1, 0),
+        (["DOSES AND SCHEDULES"], 2, 0),
     ],
 )
 def test_select_keeps_the_named_suites(

@@ -1,0 +1,189 @@
+"""Evidence beyond the main retrieval, each piece for a statement or a part of the answer:
+
+- the lead: the pathway's recommendation for this patient (reworded when it would recommend a
+  drug this patient must not get), its contraindications and notes, each cited to the passages
+  of the rule's sources that best back it, plus supporting passages (the trial or label behind
+  the recommendation) offered to the generator;
+- dose facets: the label passages of the recommended drugs' doses;
+- trial focus: the headline passages of a trial the question names.
+"""
+
+from __future__ import annotations
+
+from assistant.intent import Role, roles
+from assistant.plan import Facet, Line, Plan
+from assistant.retrieval import Filters, Retriever
+from assistant.search import next_regimens
+from guardrails.answer import parse_answer
+from guardrails.lexicon import ConceptKind, Lexicon
+from guardrails.recommendations import recommended
+from guardrails.records import PatientContext, Recommendation
+from guardrails.rules import RuleBook
+
+MAX_FACET_DRUGS = 3
+MAX_TRIALS = 2  # named trials whose passages a question gets
+TRIAL_PASSAGES = 4
+MAX_SUPPORT = 2  # supporting passages per recommendation
+
+
+def add_lead(
+    plan: Plan,
+    recommendation: Recommendation,
+    context: PatientContext,
+    retriever: Retriever,
+    rules: RuleBook,
+) -> None:
+    avoided = set(recommendation.avoid)
+    statement = recommendation.statement
+    if _recommends_any(statement, avoided, rules.lexicon):
+        statement = _without_avoided(recommendation, rules.lexicon)
+    numbers = backing_for(plan, retriever, statement, recommendation.source_ids)
+    if not numbers:
+        return
+    plan.lead.append(Line(statement, numbers))
+    _support(plan, retriever, statement, recommendation.source_ids)
+    for rule in rules.pathway.contraindications_for(context):
+        backing = backing_for(plan, retriever, rule.message, rule.sources)
+        if backing:
+            plan.lead.append(Line(rule.message, backing))
+    for note in recommendation.notes:
+        if _names_any(note, avoided, rules.lexicon):
+            continue  # a note about a drug this patient should not get would read as an option
+        backing = backing_for(plan, retriever, note, recommendation.source_ids)
+        if backing:
+            plan.lead.append(Line(note, backing))
+
+
+def add_dose_facets(
+    plan: Plan,
+    recommendation: Recommendation,
+    context: PatientContext,
+    retriever: Retriever,
+    rules: RuleBook,
+) -> None:
+    """The label dose passages of the drugs of the regimens the pathway prefers (or of its
+    first acceptable one), leaving out regimens the disease progressed on."""
+    regimens = next_regimens(recommendation, context, rules.lexicon)
+    if not set(regimens) <= set(recommendation.preferred):
+        regimens = regimens[:1]
+    _dose_facets(plan, regimens, retriever, rules)
+
+
+def add_asked_dose_facets(plan: Plan, question: str, retriever: Retriever, rules: RuleBook) -> None:
+    """For a dose question, the label dose passages of the drugs it names, with the partners
+    it names ("lapatinib with letrozole")."""
+    named = [
+        m.concept_id
+        for m in rules.lexicon.find(question)
+        if m.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN)
+    ]
+    reduction = Role.REDUCTION in roles(question)
+    _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules, reduction)
+
+
+def _dose_facets(
+    plan: Plan,
+    concepts: list[str],
+    retriever: Retriever,
+    rules: RuleBook,
+    reduction: bool = False,
+) -> None:
+    given = [d for c in concepts for d in rules.lexicon.drug_list(c)]
+    given = list(dict.fromkeys(given))
+    drugs = [d for d in given if rules.doses.rows_for(d)]
+    for drug in drugs[:MAX_FACET_DRUGS]:
+        partners = [rules.lexicon.label(d) for d in given[:MAX_FACET_DRUGS] if d != drug]
+        with_partners = f" given with {' and '.join(partners)}" if partners else ""
+        label = rules.lexicon.label(drug)
+        query = f"{label} dose and schedule{with_partners}"
+        found = retriever.retrieve(query, k=2, filters=Filters(kinds=("label",)))
+        numbers = tuple(n for e in found.evidence if (n := plan.add(e)) is not None)
+        if numbers:
+            plan.facets.append(Facet("Dose and schedule", query, numbers, drug))
+        if reduction:
+            query = f"{label} dose reductions, and when {label} is stopped"
+            found = retriever.retrieve(query, k=2, filters=Filters(kinds=("label",)))
+            numbers = tuple(n for e in found.evidence if (n := plan.add(e)) is not None)
+            if numbers:
+                plan.facets.append(Facet("Dose reductions", query, numbers, drug, "reduction"))
+
+
+def _recommends_any(statement: str, avoided: set[str], lexicon: Lexicon) -> bool:
+    """Whether the pathway's statement recommends a drug this patient must not get (the review
+    would block Cairn's own lead)."""
+    return any(
+        r.concept_id in avoided or lexicon.drugs_of(r.concept_id) & avoided
+        for r in recommended(parse_answer(statement), lexicon)
+    )
+
+
+def _without_avoided(recommendation: Recommendation, lexicon: Lexicon) -> str:
+    """The lead when the usual recommendation is contraindicated for this patient."""
+    head = (
+        f"For {recommendation.situation}, the usual recommendation does not apply to this patient "
+        "(see the contraindication below)"
+    )
+    if recommendation.acceptable:
+        options = ", ".join(lexicon.label(c) for c in recommendation.acceptable[:4])
+        return f"{head}; the pathway's other options here are: {options}."
+    return (
+        f"{head}, and the pathway names no other regimen here: the choice needs specialist review."
+    )
+
+
+def _names_any(text: str, drugs: set[str], lexicon: Lexicon) -> bool:
+    return any(lexicon.drugs_of(m.concept_id) & drugs for m in lexicon.find(text))
+
+
+def add_trial_focus(plan: Plan, retriever: Retriever, question: str, lexicon: Lexicon) -> None:
+    """A question that names a trial gets that trial's best passages (its results sections
+    too), beyond the two passages per source that diversity leaves in the main retrieval."""
+    trials = [m for m in lexicon.find(question) if m.kind is ConceptKind.TRIAL]
+    for mention in trials[:MAX_TRIALS]:
+        query = f"{lexicon.label(mention.concept_id)}: {question}"
+        own = _trial_sources(retriever, mention.concept_id, lexicon)
+        filters = Filters(source_ids=own) if own else Filters(kinds=("trial",))
+        found = retriever.retrieve(query, k=3 * TRIAL_PASSAGES, filters=filters, per_source=12)
+        ranked = sorted(found.evidence, key=lambda e: _section_rank(e.chunk.section.lower()))
+        for evidence in ranked[:TRIAL_PASSAGES]:
+            n = plan.add(evidence)
+            if n is not None and n not in plan.support:
+                plan.support.append(n)
+
+
+def _section_rank(section: str) -> int:
+    """Headline results first: the summary, then the results sections, then the rest."""
+    return 0 if section.startswith("summary") else 1 if "result" in section else 2
+
+
+def _trial_sources(retriever: Retriever, trial: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """The trial documents about one trial: those whose title names it first."""
+    found = []
+    for source in retriever.snapshot.sources.values():
+        named = [m.concept_id for m in lexicon.find(source.title) if m.kind is ConceptKind.TRIAL]
+        if source.kind.value == "trial" and named[:1] == [trial]:
+            found.append(source.id)
+    return tuple(found)
+
+
+def _support(plan: Plan, retriever: Retriever, statement: str, source_ids: tuple[str, ...]) -> None:
+    """The best passage of each other source behind a recommendation (the trial or label it
+    rests on), offered to the generator as evidence without being cited for the statement."""
+    cited = {e.source.id for e in plan.evidence if e.n in plan.lead_numbers}
+    for source_id in [s for s in source_ids if s not in cited][:MAX_SUPPORT]:
+        n = plan.add(retriever.passage_from(source_id, statement))
+        if n is not None and n not in plan.support:
+            plan.support.append(n)
+
+
+def backing_for(
+    plan: Plan, retriever: Retriever, statement: str, source_ids: tuple[str, ...]
+) -> tuple[int, ...]:
+    """The numbers of the (up to two) passages of the given sources that best back a statement."""
+    if not source_ids:
+        return ()
+    found = retriever.retrieve(statement, k=2, filters=Filters(source_ids=source_ids)).evidence
+    if not found:
+        fallback = retriever.passage_from(source_ids[0], statement)
+        found = [fallback] if fallback else []
+    return tuple(n for e in found if (n := plan.add(e)) is not None)

@@ -1,0 +1,73 @@
+"""Evidence beyond the main retrieval: the lead and its supporting passages, a named trial's
+headline passages, and a lead that never recommends what this patient must not get."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intent import Intent
+from assistant.pipeline import Cairn
+from assistant.plan import Plan
+from assistant.planning import make_plan
+from assistant.scope import ScopeDecision
+from guardrails.records import Verdict
+
+
+def plan_for(
+    cairn: Cairn, question: str, intent: Intent, overrides: dict[str, str] | None = None
+) -> Plan:
+    context = cairn.context_of(question, [], overrides)
+    return make_plan(
+        question, question, intent, cairn.rules.pathway.recommend(context), context,
+        cairn.retriever, cairn.rules, cairn.settings.retrieval, lambda _: ScopeDecision(True),
+    )  # fmt: skip
+
+
+def supporting(plan: Plan) -> list[tuple[str, str]]:
+    by_number = {e.n: e for e in plan.evidence}
+    return [(by_number[n].source.id, by_number[n].chunk.section) for n in plan.support]
+
+
+@pytest.mark.integration
+def test_a_named_trial_brings_its_summary_then_its_results(mini_cairn: Cairn) -> None:
+    plan = plan_for(mini_cairn, "What did ZORBA-1 show?", Intent.TRIAL)
+    found = supporting(plan)
+    assert found and {source for source, _ in found} == {"zorba-trial"}
+    sections = [section for _, section in found]
+    assert sections[0] == "Summary"
+    assert any(section.startswith("Results") for section in sections[1:])
+
+
+@pytest.mark.integration
+def test_a_question_naming_no_trial_gets_no_trial_passages(mini_cairn: Cairn) -> None:
+    assert plan_for(mini_cairn, "What dose of zorbatinib?", Intent.DOSE).support == []
+
+
+@pytest.mark.integration
+def test_a_contraindicated_recommendation_is_not_the_lead(mini_cairn: Cairn) -> None:
+    plan = plan_for(
+        mini_cairn, "First-line treatment of widget disease?", Intent.TREATMENT,
+        {"ild_history": "true"},
+    )  # fmt: skip
+    lead = plan.lead[0].text
+    assert "recommends zorbatinib" not in lead
+    assert "does not apply to this patient" in lead and "specialist review" in lead
+
+
+@pytest.mark.integration
+def test_the_recommendation_brings_the_trial_behind_it(real_cairn: Cairn) -> None:
+    plan = plan_for(real_cairn, "first line tx for HER2+ MBC?", Intent.TREATMENT)
+    assert "cleopatra" in {source for source, _ in supporting(plan)}
+    assert "cleopatra" in plan.ranked_sources[:5]
+    cited_by_lead = {e.source.id for e in plan.evidence if e.n in plan.lead_numbers}
+    assert "asco-her2-mbc-2022" in cited_by_lead
+
+
+@pytest.mark.integration
+def test_a_note_about_a_contraindicated_drug_is_left_out_of_the_lead(real_cairn: Cairn) -> None:
+    question = "new HER2+ MBC with a history of ILD: first-line treatment?"
+    with_ild = " ".join(line.text for line in plan_for(real_cairn, question, Intent.TREATMENT).lead)
+    assert "approved by the FDA for first-line use" not in with_ild
+    assert "interstitial lung disease" in with_ild
+    answer = real_cairn.ask(question)
+    assert answer.review.verdict is not Verdict.BLOCK
