@@ -3,7 +3,8 @@
     AuditLog(Path("var/audit.jsonl")).record(answer)
 
 Each line: time, the question with names, dates of birth, record numbers, phone numbers and
-e-mail addresses replaced by [NAME], [DOB], [ID], [PHONE], [EMAIL]; the retrieved chunk ids;
+e-mail addresses (and other dd/mm/yyyy dates) replaced by [NAME], [DOB], [ID], [PHONE], [EMAIL]
+and [DATE]; the retrieved chunk ids;
 the generator; the corpus version; the verdict and the findings.
 """
 

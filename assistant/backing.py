@@ -34,15 +34,17 @@ def add_lead(
     rules: RuleBook,
 ) -> None:
     avoided = set(recommendation.avoid)
+    rules_now = rules.pathway.contraindications_for(context)
+    blocked = {d for rule in rules_now if rule.severity == "block" for d in rule.drugs}
     statement = recommendation.statement
-    if _recommends_any(statement, avoided, rules.lexicon):
-        statement = _without_avoided(recommendation, rules.lexicon)
+    if _recommends_any(statement, blocked, rules.lexicon):  # a warning is shown, not obeyed
+        statement = _without_avoided(recommendation, blocked, rules.lexicon)
     numbers = backing_for(plan, retriever, statement, recommendation.source_ids)
     if not numbers:
         return
     plan.lead.append(Line(statement, numbers))
     _support(plan, retriever, statement, recommendation.source_ids)
-    for rule in rules.pathway.contraindications_for(context):
+    for rule in rules_now:
         backing = backing_for(plan, retriever, rule.message, rule.sources)
         if backing:
             plan.lead.append(Line(rule.message, backing))
@@ -56,14 +58,28 @@ def add_lead(
 
 def add_dose_facets(
     plan: Plan,
+    question: str,
     recommendation: Recommendation,
     context: PatientContext,
     retriever: Retriever,
     rules: RuleBook,
 ) -> None:
-    """The label dose passages of the drugs of the regimens the pathway prefers (or of its
-    first acceptable one), leaving out regimens the disease progressed on."""
-    regimens = next_regimens(recommendation, context, rules.lexicon)
+    """The label dose passages of the pathway's options the question names ("neratinib or
+    lapatinib?"); else of the regimens the pathway prefers (or of its first acceptable one),
+    leaving out regimens the disease progressed on."""
+    lexicon = rules.lexicon
+    options = {d for r in (*recommendation.preferred, *recommendation.acceptable)
+               for d in lexicon.drugs_of(r)}  # fmt: skip
+    given = {d for c in context.progressed_on for d in lexicon.drugs_of(c)}
+    named = [
+        m.concept_id
+        for m in lexicon.find(question)
+        if m.kind is ConceptKind.DRUG and m.concept_id in options - given
+    ]
+    if named:
+        _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules)
+        return
+    regimens = next_regimens(recommendation, context, lexicon)
     if not set(regimens) <= set(recommendation.preferred):
         regimens = regimens[:1]
     _dose_facets(plan, regimens, retriever, rules)
@@ -78,7 +94,7 @@ def add_asked_dose_facets(plan: Plan, question: str, retriever: Retriever, rules
         if m.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN)
     ]
     reduction = Role.REDUCTION in roles(question)
-    _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules, reduction)
+    _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules, reduction, combined=True)
 
 
 def _dose_facets(
@@ -87,12 +103,19 @@ def _dose_facets(
     retriever: Retriever,
     rules: RuleBook,
     reduction: bool = False,
+    combined: bool = False,
 ) -> None:
+    """Dose (and with `reduction`, dose-reduction) facets of the concepts' drugs; `combined`:
+    the drugs are one combination (a dose question's "tykerb + letrozole")."""
     given = [d for c in concepts for d in rules.lexicon.drug_list(c)]
     given = list(dict.fromkeys(given))
     drugs = [d for d in given if rules.doses.rows_for(d)]
     for drug in drugs[:MAX_FACET_DRUGS]:
-        partners = [rules.lexicon.label(d) for d in given[:MAX_FACET_DRUGS] if d != drug]
+        together = [d for d in given if d != drug] if combined else None
+        partners = [
+            rules.lexicon.label(d)
+            for d in (together or _partners(drug, given, rules.lexicon))[: MAX_FACET_DRUGS - 1]
+        ]
         with_partners = f" given with {' and '.join(partners)}" if partners else ""
         label = rules.lexicon.label(drug)
         query = f"{label} dose and schedule{with_partners}"
@@ -108,6 +131,17 @@ def _dose_facets(
                 plan.facets.append(Facet("Dose reductions", query, numbers, drug, "reduction"))
 
 
+def _partners(drug: str, given: list[str], lexicon: Lexicon) -> list[str]:
+    """The drugs given with `drug`: those a known regimen combines it with ("neratinib or
+    lapatinib, each with capecitabine" are alternatives, not partners); without such a
+    regimen, every other drug named."""
+    others = [d for d in given if d != drug]
+    regimens = [c.id for c in lexicon.concepts.values() if c.kind is ConceptKind.REGIMEN]
+    combined = [d for d in others if any({drug, d} <= lexicon.drugs_of(r) for r in regimens)]
+    known = any(drug in lexicon.drugs_of(r) and len(lexicon.drugs_of(r)) > 1 for r in regimens)
+    return combined if known else others
+
+
 def _recommends_any(statement: str, avoided: set[str], lexicon: Lexicon) -> bool:
     """Whether the pathway's statement recommends a drug this patient must not get (the review
     would block Cairn's own lead)."""
@@ -117,15 +151,20 @@ def _recommends_any(statement: str, avoided: set[str], lexicon: Lexicon) -> bool
     )
 
 
-def _without_avoided(recommendation: Recommendation, lexicon: Lexicon) -> str:
-    """The lead when the usual recommendation is contraindicated for this patient."""
+def _without_avoided(recommendation: Recommendation, blocked: set[str], lexicon: Lexicon) -> str:
+    """The lead when the usual recommendation is contraindicated for this patient: the
+    pathway's other options, without any that contain a contraindicated drug."""
     head = (
         f"For {recommendation.situation}, the usual recommendation does not apply to this patient "
         "(see the contraindication below)"
     )
-    if recommendation.acceptable:
-        options = ", ".join(lexicon.label(c) for c in recommendation.acceptable[:4])
-        return f"{head}; the pathway's other options here are: {options}."
+    drugs = {c for c in blocked if lexicon.kind_of(c) is ConceptKind.DRUG}
+    options = [
+        c for c in recommendation.acceptable if c not in blocked and not lexicon.drugs_of(c) & drugs
+    ]
+    if options:
+        named = ", ".join(lexicon.label(c) for c in options[:4])
+        return f"{head}; the pathway's other options here are: {named}."
     return (
         f"{head}, and the pathway names no other regimen here: the choice needs specialist review."
     )

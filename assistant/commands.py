@@ -8,18 +8,13 @@ import sys
 from pathlib import Path
 
 from assistant.cli import Command
-from assistant.settings import Settings
+from assistant.settings import Settings, load_settings
 from guardrails.errors import CairnError
+from guardrails.records import Verdict
 
 
 def _settings() -> Settings:
-    try:
-        return Settings.load()
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise CairnError(
-            f"The settings are invalid: {exc}".replace("\n", " "),
-            "Correct the CAIRN_ environment variables or cairn.toml.",
-        ) from exc
+    return load_settings()
 
 
 # ingest ---------------------------------------------------------------------------------------
@@ -28,7 +23,11 @@ def _settings() -> Settings:
 def _configure_ingest(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=Path, help="files to add or update (default: all)")
     parser.add_argument("--rebuild", action="store_true", help="re-embed everything")
-    parser.add_argument("--eval", action="store_true", help="run the golden suite afterwards")
+    parser.add_argument(
+        "--eval",
+        action="store_true",
+        help="run every suite afterwards and compare with the last run",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -143,11 +142,13 @@ def _configure_ask(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_ask(args: argparse.Namespace) -> int:
+    from assistant.audit import AuditLog
     from assistant.pipeline import Final, Restart, Token
     from assistant.render import LiveDraft, print_answer
     from assistant.session import open_cairn, read_history
 
-    cairn = open_cairn(_settings())
+    settings = _settings()
+    cairn = open_cairn(settings)
     history = read_history(args.history) if args.history else []
     overrides = _pairs(args.context)
     live = LiveDraft(sys.stdout) if sys.stdout.isatty() and not args.json else None
@@ -162,6 +163,7 @@ def _run_ask(args: argparse.Namespace) -> int:
     assert answer is not None
     if live is not None:
         live.erase()
+    AuditLog(settings.audit_path, settings.audit.audit_enabled).record(answer, "cli")
     if args.json:
         print(answer.model_dump_json(indent=1))
     else:
@@ -199,7 +201,7 @@ def _run_check(args: argparse.Namespace) -> int:
         print(verdict.model_dump_json(indent=1))
     else:
         print_review(verdict, sys.stdout)
-    return 0
+    return 1 if verdict.verdict is Verdict.BLOCK else 0  # a blocking finding fails a script
 
 
 def _pairs(items: list[str]) -> dict[str, str]:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.intent import Intent, intents
 from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.records import BrainMets, FactStatus, PatientContext
 
@@ -26,6 +27,12 @@ _FOLLOW_UP = re.compile(
 )
 
 _PROGRESSED = "progressed on "
+
+# A follow-up that asks whether a new fact changes the answer before.
+_CHANGES = re.compile(
+    r"\b(?:change[sd]?|what if|and if|if (?:she|he)|what about|how about|instead|still|now)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,20 @@ def is_follow_up(question: str, history: Sequence[Turn], lexicon: Lexicon) -> bo
         m.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN) for m in lexicon.find(question)
     )
     return bool(_FOLLOW_UP.search(question)) or not names_something
+
+
+def follow_up_intent(question: str, history: Sequence[Turn], lexicon: Lexicon) -> Intent:
+    """The question's main intent; a follow-up that only changes the patient ("she has a
+    history of ILD, does that change it?") keeps the treatment intent of the question before."""
+    primary = intents(question, lexicon)[0]
+    if primary not in (Intent.SAFETY, Intent.GENERAL) or not is_follow_up(
+        question, history, lexicon
+    ):
+        return primary
+    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+    if _CHANGES.search(question) and intents(previous, lexicon)[0] is Intent.TREATMENT:
+        return Intent.TREATMENT
+    return primary
 
 
 def standalone_question(

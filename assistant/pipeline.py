@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 
 from assistant.citations import citation_of, references, renumber
-from assistant.conversation import Turn, assumptions, standalone_question
+from assistant.conversation import Turn, assumptions, follow_up_intent, standalone_question
 from assistant.events import (
     Clock,
     EmptyQuestion,
@@ -27,13 +27,11 @@ from assistant.generators.base import GenerationRequest, Generator, GeneratorFai
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.generators.factory import available_generators
 from assistant.generators.llm import not_covered
-from assistant.intent import intents
 from assistant.planning import make_plan
 from assistant.records import Answer, Evidence
 from assistant.retrieval import Filters, HybridRetriever, RetrievalResult, Retriever
 from assistant.safe_message import blocked_text
 from assistant.scope import (
-    CorpusInfo,
     ScopeDecision,
     correct_spelling,
     judge_scope,
@@ -46,6 +44,7 @@ from guardrails.errors import CairnError
 from guardrails.records import Passage, PatientContext, Review, Verdict
 from guardrails.review import review
 from guardrails.rules import RuleBook
+from ingest.corpus_info import CorpusInfo
 
 __all__ = ["Cairn", "EmptyQuestion", "Event", "Final", "Restart", "Token", "Turn"]
 
@@ -146,7 +145,7 @@ class Cairn:
         standalone = correct_spelling(
             standalone_question(question, history, context, lexicon), vocabulary, lexicon
         )
-        primary = intents(question, lexicon)[0]
+        primary = follow_up_intent(question, history, lexicon)
         recommendation = self.rules.pathway.recommend(context)
 
         def judge(result: RetrievalResult) -> ScopeDecision:

@@ -50,13 +50,13 @@ class Plan:
 
     @property
     def ranked_sources(self) -> list[str]:
-        """Sources in the order the answer relies on them: the pathway's backing passages
-        first (the answer leads with them), then the passages supporting the recommendation,
-        then hybrid retrieval's ranking."""
+        """Sources in the order the answer relies on them: the passages backing Cairn's own
+        lead first, then hybrid retrieval's ranking interleaved with the sources the plan added
+        (supporting passages, named trials, dose facets)."""
         lead = self._sources(self.lead_numbers)
         pathway = self._sources([*self.support, *(n for f in self.facets for n in f.numbers)])
         retrieved = self.result.ranked_sources
-        merged = [s for pair in zip_longest(pathway, retrieved) for s in pair if s is not None]
+        merged = [s for pair in zip_longest(retrieved, pathway) for s in pair if s is not None]
         return list(dict.fromkeys([*lead, *merged]))
 
     def _sources(self, numbers: Iterable[int]) -> list[str]:

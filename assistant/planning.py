@@ -59,7 +59,7 @@ def make_plan(
         add_asked_dose_facets(plan, question, retriever, rules)
     if recommendation is not None and primary in (Intent.TREATMENT, Intent.GENERAL):
         add_lead(plan, recommendation, context, retriever, rules)
-        add_dose_facets(plan, recommendation, context, retriever, rules)
+        add_dose_facets(plan, original, recommendation, context, retriever, rules)
     for rule in pitfalls_asked(original, rules.pathway):
         numbers = backing_for(plan, retriever, rule.message, rule.sources)
         if numbers:

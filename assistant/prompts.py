@@ -28,6 +28,6 @@ PASSAGE = "[{n}] {text}"
 
 PATIENT = "Patient: {facts}.\n"
 
-PATHWAY = "Guideline pathway for this patient: {statement} [{n}]\n"
+PATHWAY = "Guideline pathway for this patient:\n{lines}\n"
 
 PASSAGE_CHARS = 450

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-
-import yaml
+from dataclasses import dataclass
 
 from assistant.retrieval import RetrievalResult
 from assistant.settings import RetrievalSettings
-from guardrails.errors import CairnError
 from guardrails.lexicon import Lexicon
 from guardrails.records import FactStatus, PatientContext
+from ingest.corpus_info import CorpusInfo
 
 _CONDITION = re.compile(r"\b([a-z]+)\s+(?:cancer|carcinoma|tumou?r|malignancy)\b", re.I)
 _WORD = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\b")
@@ -37,48 +33,6 @@ _DRUG_STEM = re.compile(
 _CONDITION_WORDS = frozenset(
     {"the", "of", "her2", "positive", "negative", "metastatic", "advanced", "this", "her"}
 )
-
-
-@dataclass(frozen=True)
-class Exclusion:
-    pattern: re.Pattern[str]
-    reason: str
-
-
-@dataclass(frozen=True)
-class CorpusInfo:
-    name: str
-    description: str
-    covers: tuple[str, ...]
-    context: dict[str, str] = field(default_factory=dict)
-    conditions: tuple[str, ...] = ()
-    excluded: tuple[Exclusion, ...] = ()
-
-    @classmethod
-    def load(cls, path: Path) -> CorpusInfo:
-        if not path.is_file():
-            return cls(name=path.parent.name, description="", covers=())
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            scope: dict[str, Any] = data.get("scope") or {}
-            excluded = tuple(
-                Exclusion(re.compile(str(e["pattern"]), re.I), str(e["reason"]))
-                for e in scope.get("excluded") or []
-            )
-            return cls(
-                name=str(data["name"]),
-                description=str(data.get("description", "")),
-                covers=tuple(str(c) for c in data.get("covers") or ()),
-                context={str(k): str(v) for k, v in (scope.get("context") or {}).items()},
-                conditions=tuple(str(c).lower() for c in scope.get("conditions") or ()),
-                excluded=excluded,
-            )
-        except (yaml.YAMLError, KeyError, TypeError, re.error) as exc:
-            raise CairnError(
-                f"{path} is not a valid corpus description ({exc}).",
-                "Give 'name', 'description', 'covers' and an optional 'scope' "
-                "(see docs/corpus-format.md).",
-            ) from exc
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+from guardrails.errors import CairnError
 
 
 def config_file() -> Path:
@@ -180,3 +182,19 @@ class Settings(BaseModel):
     @property
     def audit_path(self) -> Path:
         return self.index.data_dir / self.audit.audit_file
+
+
+def load_settings() -> Settings:
+    """The settings, or a CairnError naming the bad value and where to fix it."""
+    try:
+        return Settings.load()
+    except ValidationError as exc:
+        named = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e['input']!r})" for e in exc.errors()
+        )
+        raise CairnError(
+            f"The settings are invalid: {named}.",
+            "Correct the CAIRN_ environment variables or cairn.toml.",
+        ) from exc
+    except ValueError as exc:  # an unknown cairn.toml table
+        raise CairnError(f"The settings are invalid: {exc}.", "Correct cairn.toml.") from exc

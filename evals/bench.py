@@ -26,10 +26,11 @@ from evals.baselines import Bm25Only, NaiveRag
 from evals.metrics import percentile
 from evals.scale import scale_run
 from evals.suites import load_suites
+from ingest.corpus_info import CorpusInfo
 from ingest.embedding import default_embedder
 from ingest.store import load_snapshot
 
-QUESTION = "What is first-line treatment for HER2+ metastatic breast cancer?"
+FALLBACK_QUESTION = "What is covered?"  # when corpus.yaml offers no example questions
 
 
 def run_bench(settings: Settings, evals_dir: Path, scales: list[int]) -> dict[str, Any]:
@@ -68,8 +69,12 @@ def _encoder_throughput(texts: list[str]) -> float:
 def _ingest_throughput(settings: Settings) -> float:
     """A full rebuild of the corpus into a scratch index (nothing shared with var/)."""
     with tempfile.TemporaryDirectory(prefix="cairn-ingest-bench-") as scratch:
-        index = IndexSettings(
-            data_dir=Path(scratch), chunk_max_chars=settings.index.chunk_max_chars
+        index = IndexSettings(  # an embedded index: never the configured Chroma server
+            data_dir=Path(scratch),
+            chroma_url=None,
+            collection="cairn-bench",
+            chunk_max_chars=settings.index.chunk_max_chars,
+            chunk_overlap_chars=settings.index.chunk_overlap_chars,
         )
         scratch_settings = settings.model_copy(update={"index": index})
         default_embedder().embed(["warm up"])
@@ -115,9 +120,11 @@ def _cold_ask(settings: Settings) -> float:
     """Process start to answer, as a user runs it."""
     cairn = Path(sys.executable).parent / "cairn"
     env = {**os.environ, "CAIRN_DATA_DIR": str(settings.index.data_dir)}
+    examples = CorpusInfo.load(settings.corpus.corpus_dir / "corpus.yaml").examples
+    question = examples[0] if examples else FALLBACK_QUESTION
     started = time.perf_counter()
     subprocess.run(
-        [str(cairn), "ask", QUESTION, "--json"], env=env, check=True, capture_output=True
+        [str(cairn), "ask", question, "--json"], env=env, check=True, capture_output=True
     )
     return round(time.perf_counter() - started, 2)
 

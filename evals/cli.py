@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.cli import Command
 from assistant.progress import TerminalProgress
-from assistant.settings import Settings
+from assistant.settings import load_settings
 
 EVALS_DIR = Path(__file__).resolve().parent
 
@@ -39,7 +39,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     from evals.runner import run_eval
     from evals.suites import load_suites
 
-    settings = Settings.load()
+    settings = load_settings()
     cairn = open_cairn(settings)
     source_ids = set(cairn.retriever.snapshot.sources)
     suites = load_suites(EVALS_DIR, source_ids).select(args.suites)
@@ -130,7 +130,7 @@ def _run_bench(args: argparse.Namespace) -> int:
     from evals.bench import run_bench
 
     result = run_bench(
-        Settings.load(), EVALS_DIR, [int(s) for s in args.scale.split(",") if s.strip()]
+        load_settings(), EVALS_DIR, [int(s) for s in args.scale.split(",") if s.strip()]
     )
     if args.json:
         print(json.dumps(result, indent=1))

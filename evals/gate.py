@@ -98,16 +98,9 @@ def compare(
     for case_id in sorted(set(before) - {c["id"] for c in current.get("cases", [])}):
         changes.append(f"{case_id}: no longer in the suite")
     regressions = []
-    for name in _HIGHER_IS_BETTER:
-        old_value = previous.get("metrics", {}).get(name)
-        new_value = current["metrics"].get(name)
-        if old_value is not None and new_value is not None and new_value < old_value - tolerance:
-            regressions.append(f"{name} fell from {old_value:.3f} to {new_value:.3f}")
-    for name in _LOWER_IS_BETTER:
-        old_value = previous.get("metrics", {}).get(name)
-        new_value = current["metrics"].get(name)
-        if old_value is not None and new_value is not None and new_value > old_value + tolerance:
-            regressions.append(f"{name} rose from {old_value:.3f} to {new_value:.3f}")
+    before_metrics, now = previous.get("metrics", {}), current["metrics"]
+    if before_metrics.get("golden_answerable", 1) and now.get("golden_answerable", 1):
+        regressions += _metric_regressions(before_metrics, now, tolerance)
     old_guard = previous.get("metrics", {}).get("guardrails", {})
     new_guard = current["metrics"]["guardrails"]
     if old_guard and new_guard["catch_rate"] < old_guard.get("catch_rate", 0) - tolerance:
@@ -124,6 +117,21 @@ def compare(
             f"{new_guard['false_positive_rate']:.3f}"
         )
     return changes, regressions
+
+
+def _metric_regressions(before: dict[str, Any], now: dict[str, Any], tolerance: float) -> list[str]:
+    """Golden-question metrics that moved the wrong way (skipped when either run had no
+    answerable questions: an adversarial-only run measures no retrieval)."""
+    found = []
+    for name in _HIGHER_IS_BETTER:
+        old, new = before.get(name), now.get(name)
+        if old is not None and new is not None and new < old - tolerance:
+            found.append(f"{name} fell from {old:.3f} to {new:.3f}")
+    for name in _LOWER_IS_BETTER:
+        old, new = before.get(name), now.get(name)
+        if old is not None and new is not None and new > old + tolerance:
+            found.append(f"{name} rose from {old:.3f} to {new:.3f}")
+    return found
 
 
 def _case_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

@@ -13,8 +13,12 @@ from typing import Any
 import yaml
 
 from guardrails.errors import CairnError
+from guardrails.lexicon import Lexicon
 from guardrails.overrides import KEYS as CONTEXT_KEYS
+from guardrails.overrides import parse_override
 
+HELD_OUT = "heldout"  # golden files written blind to the system: heldout-<category>.yaml
+_NO_LEXICON = Lexicon()
 CATEGORIES = (
     "first line", "relapse timing", "second line", "third line and later", "brain metastases",
     "HR-positive disease", "doses and schedules", "dose reductions and toxicity management",
@@ -69,7 +73,8 @@ class Suites:
     adversarial: list[AdversarialCase] = field(default_factory=list)
 
     def select(self, names: list[str]) -> Suites:
-        """Keep the suites named: 'golden', 'adversarial', a category or a file stem."""
+        """Keep the suites named: 'golden', 'adversarial', 'heldout' (the held-out golden
+        files), a category or a file stem."""
         if not names:
             return self
         wanted = {n.lower() for n in names}
@@ -77,7 +82,8 @@ class Suites:
         def keep(path: str, *labels: str) -> bool:
             stem = Path(path).stem.lower()
             parent = Path(path).parent.name.lower()
-            return bool(wanted & {stem, parent, *(label.lower() for label in labels)})
+            held_out = {HELD_OUT} if stem.startswith(HELD_OUT + "-") else set()
+            return bool(wanted & {stem, parent, *held_out, *(label.lower() for label in labels)})
 
         return Suites(
             [c for c in self.golden if keep(c.path, c.category)],
@@ -138,9 +144,14 @@ def _context(value: Any, where: str, problems: list[str]) -> dict[str, str]:
     if not isinstance(value, dict):
         problems.append(f"{where}: 'context' must be a mapping of patient facts")
         return {}
-    for key in value:
+    for key, raw in value.items():
         if key not in CONTEXT_KEYS:
             problems.append(f"{where}: unknown context key '{key}' (use {', '.join(CONTEXT_KEYS)})")
+            continue
+        try:  # the value as `--context` would take it (drug lists are checked when run)
+            parse_override(str(key), str(raw), _NO_LEXICON)
+        except CairnError as exc:
+            problems.append(f"{where}: context {key}: {exc}")
     return {str(k): str(v) for k, v in value.items()}
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from guardrails.overrides import USER
 from guardrails.records import BrainMets, Fact, FactStatus, PatientContext, Recommendation
 
 CONDITION_KEYS = (
@@ -75,7 +76,11 @@ class Pathway:
 
     def line_of(self, context: PatientContext) -> int | None:
         """The line of metastatic therapy the question is about: an early relapse counts as
-        second line; otherwise the stated line, else the line implied by prior therapy."""
+        second line; otherwise the stated line, else the line implied by prior therapy. A line
+        the user set (`--context line=3`, the app's field) is a correction and always wins."""
+        line = context.line.value if context.line.status is FactStatus.STATED else None
+        if line and context.line.evidence == USER:
+            return min(int(line), 3)
         months = context.months_since_adjuvant
         if (
             months.status is FactStatus.STATED

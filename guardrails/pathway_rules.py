@@ -20,7 +20,10 @@ def parse_pathway(data: Any, lexicon: Lexicon, origin: str) -> Pathway:
     problems: list[str] = []
     if not isinstance(data, dict):
         raise RulesError([f"{origin}: expected a mapping with 'lines' and 'situations'"])
+    problems += _unknown(data, _TOP, origin)
     lines = data.get("lines") or {}
+    if isinstance(lines, dict):
+        problems += _unknown(lines, _LINES, f"{origin}: lines")
     ids = _Ids(lexicon, problems)
     pathway = Pathway(
         early_relapse_months=float(lines.get("early_relapse_months", 12)),
@@ -68,12 +71,36 @@ class _Ids:
         return tuple(items)
 
 
+_TOP = ("lines", "situations", "contraindications", "pitfalls", "emergencies")
+_LINES = ("early_relapse_months", "early_relapse_sources", "later_line_after", "second_line_after")
+_SITUATION = (
+    "id", "situation", "when", "statement", "preferred", "acceptable", "not_preferred",
+    "first_line_regimens", "no_preference", "notes", "sources",
+)  # fmt: skip
+_CONTRAINDICATION = ("id", "drugs", "when", "severity", "message", "sources")
+_PATTERN_RULE = ("id", "message", "patterns", "sources", "recommendation_only")
+
+
+def _unknown(mapping: dict[str, Any], known: tuple[str, ...], where: str) -> list[str]:
+    """A misspelt key ('prefered') would silently drop a rule's content."""
+    return [
+        f"{where}: unknown key '{key}' (expected one of: {', '.join(known)})"
+        for key in mapping
+        if key not in known
+    ]
+
+
 def _entry(
-    entry: Any, where: str, problems: list[str], required: tuple[str, ...]
+    entry: Any,
+    where: str,
+    problems: list[str],
+    required: tuple[str, ...],
+    known: tuple[str, ...],
 ) -> dict[str, Any]:
     if not isinstance(entry, dict):
         problems.append(f"{where}: expected a mapping")
         return {}
+    problems += _unknown(entry, known, f"{where} ('{entry.get('id', '?')}')")
     for key in required:
         if not entry.get(key):
             problems.append(f"{where} ('{entry.get('id', '?')}'): missing field '{key}'")
@@ -94,7 +121,7 @@ def _when(entry: dict[str, Any], where: str, problems: list[str]) -> dict[str, A
 
 
 def _situation(entry: Any, where: str, ids: _Ids, problems: list[str]) -> Situation:
-    e = _entry(entry, where, problems, ("id", "statement", "sources"))
+    e = _entry(entry, where, problems, ("id", "statement", "sources"), _SITUATION)
     where = f"{where} ('{e.get('id', '?')}')"
     return Situation(
         id=str(e.get("id", "")),
@@ -112,7 +139,9 @@ def _situation(entry: Any, where: str, ids: _Ids, problems: list[str]) -> Situat
 
 
 def _contraindication(entry: Any, where: str, ids: _Ids, problems: list[str]) -> Contraindication:
-    e = _entry(entry, where, problems, ("id", "drugs", "when", "message", "sources"))
+    e = _entry(
+        entry, where, problems, ("id", "drugs", "when", "message", "sources"), _CONTRAINDICATION
+    )
     where = f"{where} ('{e.get('id', '?')}')"
     severity = e.get("severity", "block")
     if severity not in ("warn", "block"):
@@ -128,7 +157,7 @@ def _contraindication(entry: Any, where: str, ids: _Ids, problems: list[str]) ->
 
 
 def _pattern_rule(entry: Any, where: str, problems: list[str]) -> PatternRule:
-    e = _entry(entry, where, problems, ("id", "message", "patterns", "sources"))
+    e = _entry(entry, where, problems, ("id", "message", "patterns", "sources"), _PATTERN_RULE)
     where = f"{where} ('{e.get('id', '?')}')"
     patterns = []
     for i, raw in enumerate(e.get("patterns") or []):

@@ -41,14 +41,16 @@ _REJECT = re.compile(
 )
 _REJECT_AFTER = re.compile(
     r"^[^,;.]{0,25}?\b(?:is|are|was|should be|must be)?\s*(?:not (?:recommended|preferred|given|"
-    r"used|an option)|avoided|contraindicated|withheld|stopped|discontinued|excluded|not)\b",
+    r"used|an option)|avoided|contraindicated|withheld|stopped|discontinued|excluded|interrupted|"
+    r"held|paused|not)\b",
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(
     r"\b(?:rather than|instead of|in place of|over|unlike|versus|vs\.?|compared with|than)\b", re.I
 )
 _HISTORY = re.compile(
-    r"\b(?:after|following|post|progress\w*(?: on| after| through)?|on|prior|previous(?:ly)?|"
+    r"\b(?:after|following|post|progress\w*(?: on| after| through)?|on|during|while on|prior|"
+    r"previous(?:ly)?|"
     r"received|failed|failure of|since|beyond|already had|has had|had)\s+(?:first-line\s+|"
     r"second-line\s+|\w+-line\s+)?$",
     re.IGNORECASE,

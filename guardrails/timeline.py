@@ -102,8 +102,13 @@ _PRIOR = re.compile(
     re.I,
 )
 _AFTER_LINE = re.compile(r"\b(?:after|post|following|beyond|on|with)\s+(?:\w+\s+)?$", re.I)
+# A clause ends at punctuation, at "but", before a new question, and before what is planned
+# ("progressed on THP, planning T-DXd": T-DXd is not a therapy given).
 _CLAUSE = re.compile(
-    r"[.;?!\n]|,\s*(?:and\s+)?(?:now|what|should|which|is|can|would|but)\b|\bbut\b", re.I
+    r"[.;?!\n]|,\s*(?:and\s+)?(?:now|what|should|which|is|can|would|but)\b|\bbut\b|"
+    r"\b(?=(?:planning|plan(?:s|ned)? to|considering|going to|about to|to start|will start|"
+    r"starting)\b)",
+    re.I,
 )
 
 

@@ -1,6 +1,7 @@
 """Split a source into chunks along its section headings.
 
-A chunk never spans two top-level (`#`) sections; inside a section, paragraphs are packed up to
+A chunk never spans two sections (of any heading level: the section path, e.g. 'Results >
+Updated analysis', is kept with it); inside a section, paragraphs are packed up to
 `max_chars` and consecutive chunks share up to `overlap_chars` of trailing sentences. Ids are
 stable: the same text with the same metadata gets the same id on every run.
 

@@ -14,8 +14,9 @@ import re
 from pathlib import Path
 
 from guardrails.dose_table import SCHEDULES, DoseRow
-from guardrails.errors import RulesError
+from guardrails.errors import CairnError, RulesError
 from guardrails.rules import RuleBook
+from ingest.corpus_info import CorpusInfo
 from ingest.sources import LoadedSource, load_sources
 
 _UNIT_PATTERN = {
@@ -29,6 +30,10 @@ _UNIT_PATTERN = {
 def check_corpus(folder: Path) -> tuple[list[str], str]:
     """Every problem of the corpus at `folder`, and a one-line summary when it is valid."""
     loaded, problems = load_sources([folder / "sources"])
+    try:
+        CorpusInfo.load(folder / "corpus.yaml")
+    except CairnError as exc:
+        problems.append(str(exc))
     try:
         rules = RuleBook.load(folder / "rules")
     except RulesError as exc:

@@ -15,15 +15,15 @@ from assistant.pipeline import Cairn, Final, Restart, Token
 from assistant.records import Answer
 from guardrails.errors import CairnError
 from guardrails.records import BrainMets, FactStatus, PatientContext
-from ui.render import answer_markdown, badge_html, findings_markdown, sources_html
+from ui.render import (
+    CHECKING,
+    answer_markdown,
+    badge_html,
+    draft_markdown,
+    findings_markdown,
+    sources_html,
+)
 
-EXAMPLES = [
-    "What is the first-line treatment for HER2-positive metastatic breast cancer?",
-    "Progressed on THP after 14 months, no brain metastases. What next?",
-    "Relapsed 4 months after finishing adjuvant trastuzumab: first or second line?",
-    "T-DXd dose and dose reductions?",
-    "HER2CLIMB results in patients with brain metastases?",
-]
 UNKNOWN = "unknown"
 # Editable fields: (key of --context, label, choices or None for free text).
 FIELDS: list[tuple[str, str, list[str] | None]] = [
@@ -88,7 +88,7 @@ def suggestions(cairn: Cairn, answer: Answer) -> list[str]:
     return [
         f"What if the disease progresses on {name}?",
         f"What is the dose of {drug}?",
-        f"How should she be monitored on {drug}?",
+        f"How is {drug} monitored?",
     ]
 
 
@@ -119,8 +119,8 @@ class AskTab:
                     elem_id="cairn-chat",
                     height=560,
                     buttons=["copy"],
-                    examples=[{"text": q} for q in EXAMPLES],
-                    placeholder="Ask a question about HER2-positive metastatic breast cancer.",
+                    examples=[{"text": q} for q in self.cairn.corpus.examples] or None,
+                    placeholder=f"Ask a question about {self.cairn.corpus.name}.",
                 )
                 with gr.Row():
                     question = gr.Textbox(
@@ -215,8 +215,8 @@ class AskTab:
             ):
                 if isinstance(event, Token):
                     draft += event.text
-                    chat[-1] = {"role": "assistant", "content": draft}
-                    yield (chat, session, gr.update(), gr.update(), gr.update(), "", *unchanged)
+                    chat[-1] = {"role": "assistant", "content": draft_markdown(draft)}
+                    yield (chat, session, CHECKING, gr.update(), gr.update(), "", *unchanged)
                 elif isinstance(event, Restart):
                     draft = ""
                 elif isinstance(event, Final):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from assistant.cli import Command
-from assistant.settings import Settings
+from assistant.settings import load_settings
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +16,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     from ui.app import build_app, launch
 
-    settings = Settings.load()
+    settings = load_settings()
     host = args.host or settings.ui.host
     port = args.port or settings.ui.port
     print(f"Cairn is starting on http://{host}:{port} (Ctrl+C stops it).", flush=True)

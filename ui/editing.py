@@ -45,6 +45,9 @@ def safe_stem(name: str) -> str:
     return _SAFE.sub("-", stem.lower()).strip("-")[:80] or "source"
 
 
+_REPLACED = "replaced"
+
+
 @dataclass
 class Staged:
     folder: Path  # a private staging folder
@@ -95,17 +98,37 @@ def stage_upload(
 
 
 def publish(staged: Staged) -> Path:
-    """Move a valid staged upload into the corpus folder (replacing a source with the same id)."""
+    """Move a valid staged upload into the corpus folder. Files it replaces (an update of a
+    source) are kept in the staging folder until `settle`, so `withdraw` can put them back."""
     if staged.problems:
         raise ValueError("a staged upload with problems cannot be published")
     corpus = staged.target.parent.resolve()
+    kept = staged.folder / _REPLACED
     for file in staged.files:
         destination = (corpus / file.name).resolve()
         if not destination.is_relative_to(corpus):
             raise ValueError(f"refusing to write outside {corpus}")
+        if destination.exists():
+            kept.mkdir(exist_ok=True)
+            shutil.copy2(destination, kept / destination.name)
         shutil.move(str(file), destination)
-    shutil.rmtree(staged.folder, ignore_errors=True)
     return staged.target
+
+
+def withdraw(staged: Staged) -> None:
+    """Undo a publish whose indexing failed: remove the new files, restore the replaced ones."""
+    corpus = staged.target.parent.resolve()
+    kept = staged.folder / _REPLACED
+    for file in staged.files:
+        (corpus / file.name).unlink(missing_ok=True)
+        if (kept / file.name).exists():
+            shutil.move(str(kept / file.name), corpus / file.name)
+    settle(staged)
+
+
+def settle(staged: Staged) -> None:
+    """Forget a publish that indexed: the replaced files are no longer needed."""
+    shutil.rmtree(staged.folder, ignore_errors=True)
 
 
 def discard(staged: Staged) -> None:

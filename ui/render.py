@@ -49,6 +49,16 @@ def answer_markdown(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
+def draft_markdown(draft: str) -> str:
+    """The answer while it streams: quoted and marked as not yet checked, so nobody acts on
+    text the review may still withhold."""
+    quoted = "\n".join(f"> {line}" for line in _escape(draft).split("\n"))
+    return f"⏳ *Draft: being checked against the pathway and dose table.*\n\n{quoted}"
+
+
+CHECKING = "<div class='cairn-badge cairn-checking'><strong>Checking…</strong></div>"
+
+
 def _escape(text: str) -> str:
     """Corpus and model text is shown as text: no HTML of its own reaches the page."""
     return html.escape(text, quote=False)

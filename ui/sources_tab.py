@@ -14,7 +14,15 @@ from assistant.settings import Settings
 from guardrails.errors import CairnError
 from ingest.records import SourceKind, SourceStatus
 from ingest.store import read_manifest
-from ui.editing import check_credentials, discard, editor_credentials, publish, stage_upload
+from ui.editing import (
+    check_credentials,
+    discard,
+    editor_credentials,
+    publish,
+    settle,
+    stage_upload,
+    withdraw,
+)
 from ui.progress import GradioProgress
 
 COLUMNS = ["id", "kind", "year", "status", "last reviewed", "chunks", "title"]
@@ -178,8 +186,9 @@ class SourcesTab:
         try:
             result = ingest(self.settings, [target], progress=GradioProgress(progress))
         except CairnError as exc:
-            target.unlink(missing_ok=True)
-            return f"**Indexing failed; the source was removed again.** {exc}", gr.update()
+            withdraw(staged)  # the corpus folder is as it was; the index never changed
+            return f"**Indexing failed; the corpus is as it was.** {exc}", gr.update()
+        settle(staged)
         return f"Added **{staged.source_id}** as `{target}`. {result.summary()}", self.rows()
 
 

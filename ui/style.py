@@ -5,6 +5,7 @@ CSS = """
 .cairn-pass { background: #e6f4ea; color: #1e6b34; border: 1px solid #8fcf9f; }
 .cairn-warn { background: #fff4e0; color: #8a5300; border: 1px solid #f0bf6c; }
 .cairn-block { background: #fde7e7; color: #9b1c1c; border: 1px solid #f2a0a0; }
+.cairn-checking { background: #f1f3f5; color: #555; border: 1px solid #ccd; }
 .cairn-meta { font-size: 12px; color: #666; margin-bottom: 8px; }
 .cairn-sources { max-height: 520px; overflow-y: auto; }
 .cairn-source { border: 1px solid #ddd; border-radius: 8px; padding: 8px 10px; margin: 6px 0;

@@ -6,7 +6,7 @@ for piece in generator.stream(request):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -44,6 +44,22 @@ class GenerationRequest:
 
     def numbered(self, n: int) -> Evidence | None:
         return next((e for e in (*self.evidence, *self.extra) if e.n == n), None)
+
+
+URGENT = "Urgent"
+
+
+def cite(text: str, numbers: Iterable[int]) -> str:
+    """A sentence with its citation marker: 'text [1, 2]'."""
+    marks = ", ".join(str(n) for n in dict.fromkeys(numbers))
+    return f"{text} [{marks}]"
+
+
+def urgent_section(notices: Sequence[Line]) -> str:
+    """Cairn's urgent-care notices, shown first whatever generator writes the answer."""
+    if not notices:
+        return ""
+    return f"**{URGENT}**\n" + "\n".join(f"- {cite(n.text, n.numbers)}" for n in notices)
 
 
 class Generator(Protocol):

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from assistant.generators.base import GenerationRequest
+from assistant.generators.base import URGENT, GenerationRequest, cite
 from assistant.intent import LAYOUTS, Intent, Role, heading_for, roles
 from assistant.labs import fits, measured_values
 from assistant.plan import Facet
@@ -45,7 +45,7 @@ _LINE_ORDER = {"first": 1, "second": 2, "third": 3, "later": 3}
 _AFTER = re.compile(r"\b(?:after|following|progress\w*(?: on| during)?|beyond|post)\b[^.;]*$", re.I)
 _SUBGROUP = re.compile(r"\b(?:subgroups?|subsets?|stable|active|untreated|exploratory)\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_URGENT, _LEAD = "Urgent", "For this patient"
+_LEAD = "For this patient"
 # A limit ("never above 3.6 mg/kg") is not the dose to give.
 _LIMIT = re.compile(r"\b(?:above|exceed\w*|maximum|never|forbid\w*|not be given)\b", re.I)
 
@@ -76,19 +76,19 @@ class ExtractiveGenerator:
         facets = self._facets(request, chosen)
         sections: dict[str, list[str]] = {}
         for line in request.notices:
-            sections.setdefault(_URGENT, []).append(_cite(line.text, line.numbers))
+            sections.setdefault(URGENT, []).append(cite(line.text, line.numbers))
         for line in request.lead:
-            sections.setdefault(_LEAD, []).append(_cite(line.text, line.numbers))
+            sections.setdefault(_LEAD, []).append(cite(line.text, line.numbers))
         for candidate in chosen:
             heading = heading_for(primary, set(candidate.roles))
             sections.setdefault(heading, []).append(
-                _cite(candidate.text, (candidate.evidence.n or 0,))
+                cite(candidate.text, (candidate.evidence.n or 0,))
             )
         for heading, candidate in facets:
             sections.setdefault(heading, []).append(
-                _cite(candidate.text, (candidate.evidence.n or 0,))
+                cite(candidate.text, (candidate.evidence.n or 0,))
             )
-        order = [_URGENT, _LEAD, *(heading for heading, _ in LAYOUTS[primary])]
+        order = [URGENT, _LEAD, *(heading for heading, _ in LAYOUTS[primary])]
         order += [h for h in sections if h not in order]
         return "\n\n".join(
             f"**{heading}**\n" + "\n".join(f"- {line}" for line in sections[heading])
@@ -277,11 +277,6 @@ def _figures(terms: frozenset[str]) -> set[str]:
 def _per_passage(primary: Intent) -> int:
     """A trial question may take design, result and safety from one results passage."""
     return MAX_PER_PASSAGE + 1 if primary is Intent.TRIAL else MAX_PER_PASSAGE
-
-
-def _cite(text: str, numbers: Iterable[int]) -> str:
-    marks = ", ".join(str(n) for n in dict.fromkeys(numbers))
-    return f"{text} [{marks}]"
 
 
 def _weights(terms: list[str]) -> dict[str, float]:

@@ -35,7 +35,9 @@ def make_generator(
         )
         return LlmGenerator("openai", backend, corpus, rules.lexicon, g.llm_passages)
     if name is GeneratorName.LLAMACPP:
-        local = LlamaCppBackend(model_path(g), g.llm_threads, g.llm_context, g.llm_max_tokens)
+        local = LlamaCppBackend(
+            model_path(g), g.llm_threads, g.llm_context, g.llm_max_tokens, g.llm_timeout_s
+        )
         return LlmGenerator("llamacpp", local, corpus, rules.lexicon, g.llm_passages)
     return ExtractiveGenerator(rules)
 

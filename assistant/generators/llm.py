@@ -1,7 +1,7 @@
 """Language-model generators: an OpenAI-compatible endpoint (through LangChain's chat model) or a
 local GGUF model in-process (llama-cpp-python, through a thin adapter).
 
-    generator = LlmGenerator("openai", LangChainBackend(ChatOpenAI(...)), corpus_name)
+    generator = LlmGenerator("openai", LangChainBackend(ChatOpenAI(...)), corpus_name, lexicon)
     for piece in generator.stream(request):
         ...
 
@@ -12,15 +12,17 @@ the extractive answer.
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 from assistant import prompts
 from assistant.conversation import describe
-from assistant.generators.base import GenerationRequest, GeneratorFailed
+from assistant.generators.base import GenerationRequest, GeneratorFailed, cite, urgent_section
 from guardrails.lexicon import Lexicon
 
 Messages = list[tuple[str, str]]  # (role, content)
@@ -56,11 +58,19 @@ class LangChainBackend:
 class LlamaCppBackend:
     """A local GGUF model through llama-cpp-python, loaded on first use."""
 
-    def __init__(self, model_path: Path, threads: int, context: int, max_tokens: int) -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        threads: int,
+        context: int,
+        max_tokens: int,
+        timeout_s: float = math.inf,
+    ) -> None:
         self.model_path = model_path
         self.threads = threads
         self.context = context
         self.max_tokens = max_tokens
+        self.timeout_s = timeout_s
         self._llama: Any = None
 
     def _load(self) -> Any:
@@ -86,6 +96,7 @@ class LlamaCppBackend:
 
     def stream(self, messages: Messages) -> Iterator[str]:
         llama = self._load()
+        started = time.monotonic()
         try:
             for part in llama.create_chat_completion(
                 messages=[{"role": r, "content": c} for r, c in messages],
@@ -93,6 +104,8 @@ class LlamaCppBackend:
                 temperature=0.0,
                 stream=True,
             ):
+                if time.monotonic() - started > self.timeout_s:
+                    raise TimeoutError(f"no complete answer within {self.timeout_s:g} s")
                 text = part["choices"][0]["delta"].get("content")
                 if text:
                     yield text
@@ -104,7 +117,7 @@ class LlmGenerator:
     """Prompt, stream, and post-process a language model's answer."""
 
     def __init__(
-        self, name: str, backend: ChatBackend, corpus_name: str, lexicon: Lexicon, passages: int = 4
+        self, name: str, backend: ChatBackend, corpus_name: str, lexicon: Lexicon, passages: int = 3
     ) -> None:
         self.name = name
         self.backend = backend
@@ -114,7 +127,7 @@ class LlmGenerator:
         self.last_prompt_chars = 0
 
     def messages(self, request: GenerationRequest) -> Messages:
-        lead_numbers = {n for line in request.lead for n in line.numbers}
+        lead_numbers = {n for line in (*request.notices, *request.lead) for n in line.numbers}
         chosen = [e for e in request.evidence if e.n is not None][: self.passages]
         chosen += [e for e in request.extra if e.n in lead_numbers and e not in chosen]
         passages = "\n\n".join(
@@ -123,10 +136,11 @@ class LlmGenerator:
         )
         facts = describe(request.context, self.lexicon)
         patient = prompts.PATIENT.format(facts="; ".join(facts)) if facts else ""
+        own = [*request.notices, *request.lead]  # Cairn's statements, contraindications too
         pathway = ""
-        if request.lead:
-            line = request.lead[0]
-            pathway = prompts.PATHWAY.format(statement=line.text, n=line.numbers[0])
+        if own:
+            lines = "\n".join(f"- {cite(line.text, line.numbers[:1])}" for line in own)
+            pathway = prompts.PATHWAY.format(lines=lines)
         user = prompts.USER.format(
             passages=passages, patient=patient, pathway=pathway, question=request.question
         )
@@ -139,6 +153,10 @@ class LlmGenerator:
         ]
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
+        """Cairn's urgent notices first (never left to the model), then the model's answer."""
+        urgent = urgent_section(request.notices)
+        if urgent:
+            yield urgent + "\n\n"
         yield from self.backend.stream(self.messages(request))
 
 

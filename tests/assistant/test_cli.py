@@ -265,7 +265,7 @@ def check(ws: Workspace, answer_text: str, *args: str) -> subprocess.CompletedPr
 
 def test_check_blocks_the_gastric_dose_of_t_dxd(real: Workspace) -> None:
     done = check(real, "T-DXd is given at 6.4 mg/kg every 3 weeks.", "--json")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # a blocked answer fails a script
     review = json.loads(done.stdout)
     assert review["verdict"] == "block"
     blocking = [f for f in review["findings"] if f["severity"] == "block"]
@@ -276,6 +276,7 @@ def test_check_blocks_the_gastric_dose_of_t_dxd(real: Workspace) -> None:
 
 def test_check_passes_the_correct_dose(real: Workspace) -> None:
     done = check(real, "T-DXd is given at 5.4 mg/kg intravenously every 3 weeks.", "--json")
+    assert done.returncode == 0, done.stderr
     review = json.loads(done.stdout)
     assert review["verdict"] == "pass"
     assert [f["severity"] for f in review["findings"]] in ([], ["info"])

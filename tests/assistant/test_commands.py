@@ -60,6 +60,9 @@ def test_ask_json_prints_the_answer_record(
     status, out, _ = run(capsys, "ask", WIDGET_FIRST_LINE, "--json")
     assert status == 0
     answer = json.loads(out)
+    audit = (mini.audit_path).read_text(encoding="utf-8").splitlines()
+    entry = json.loads(audit[-1])
+    assert entry["interface"] == "cli" and entry["question"] == WIDGET_FIRST_LINE
     assert answer["question"] == WIDGET_FIRST_LINE
     assert answer["citations"][0]["source_id"] == "widget-guideline-2024"
     assert answer["review"]["verdict"] == "pass" and answer["covered"] is True
@@ -121,7 +124,7 @@ def test_check_reviews_an_answer_file(
         capsys, "check", "--question", "first line?", "--answer", str(answer),
         "--context", "ild_history=true", "--json",
     )  # fmt: skip
-    assert status == 0
+    assert status == 1  # blocked
     review = json.loads(out)
     assert review["verdict"] == "block"
     assert review["findings"][0]["rule_id"] == "pathway.contraindicated.zorbatinib-lung-nodules"

@@ -8,9 +8,11 @@ from assistant.conversation import (
     Turn,
     assumptions,
     describe,
+    follow_up_intent,
     is_follow_up,
     standalone_question,
 )
+from assistant.intent import Intent
 from guardrails.context import extract_context
 from guardrails.lexicon import Lexicon
 from guardrails.records import BrainMets, Fact, FactStatus, PatientContext
@@ -181,3 +183,17 @@ def test_facts_new_in_this_turn_are_not_assumptions() -> None:
     carried = assumptions(earlier, current, LEXICON)
     assert "history of interstitial lung disease" not in carried
     assert carried[-1] == "no brain metastases"
+
+
+def test_a_follow_up_that_changes_the_patient_keeps_the_treatment_intent() -> None:
+    history = [Turn("user", "HER2+ MBC progressed on THP, what next?"), Turn("assistant", "T-DXd")]
+    question = "she has a history of ILD, does that change it?"
+    assert follow_up_intent(question, history, LEXICON) is Intent.TREATMENT
+    assert follow_up_intent(question, [], LEXICON) is Intent.SAFETY  # asked on its own
+    assert follow_up_intent("what dose?", history, LEXICON) is Intent.DOSE
+
+
+def test_a_follow_up_after_a_dose_question_keeps_its_own_intent() -> None:
+    history = [Turn("user", "T-DXd dose?"), Turn("assistant", "5.4 mg/kg")]
+    question = "she has a history of ILD, does that change it?"
+    assert follow_up_intent(question, history, LEXICON) is Intent.SAFETY

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from assistant.generators.base import GeneratorFailed
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.generators.llm import LlamaCppBackend, LlmGenerator, not_covered, openai_backend
 from assistant.pipeline import Cairn, Final, Restart
@@ -86,3 +90,35 @@ def test_a_model_that_says_not_covered_gives_the_not_covered_answer(real_cairn: 
     )
     answer = cairn.ask("T-DXd dose?", generator="llamacpp")
     assert not answer.covered and "Not covered" in answer.text
+
+
+def test_urgent_notices_come_first_and_contraindications_reach_the_prompt(
+    real_cairn: Cairn,
+) -> None:
+    backend = ScriptedBackend("Trastuzumab emtansine is an option [1].")
+    cairn = with_writer(
+        real_cairn, LlmGenerator("llamacpp", backend, "corpus", real_cairn.rules.lexicon)
+    )
+    answer = cairn.ask(
+        "Progressed on THP, history of ILD, now new shortness of breath on treatment. What next?",
+        generator="llamacpp",
+    )
+    assert answer.text.startswith("**Urgent**\n- ")  # written by Cairn, not left to the model
+    user = backend.prompts[0][-1][1]
+    assert "history of interstitial lung disease" in user
+    assert "does not recommend it here" in user  # the contraindication line
+
+
+class _SlowLlama:
+    """Stands in for llama_cpp.Llama: streams chunks forever."""
+
+    def create_chat_completion(self, **_: object) -> Iterator[dict[str, Any]]:
+        while True:
+            yield {"choices": [{"delta": {"content": "T-DXd "}}]}
+
+
+def test_the_local_model_gives_up_after_its_timeout(tmp_path: Path) -> None:
+    backend = LlamaCppBackend(tmp_path / "model.gguf", 1, 512, 10_000, timeout_s=0.05)
+    backend._llama = _SlowLlama()
+    with pytest.raises(GeneratorFailed, match=r"within 0\.05 s"):
+        "".join(backend.stream([("user", "dose?")]))

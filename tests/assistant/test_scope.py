@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
 from assistant.records import Evidence
 from assistant.retrieval import RetrievalResult
 from assistant.scope import (
-    CorpusInfo,
     correct_spelling,
     judge_scope,
     not_covered_text,
@@ -20,8 +18,8 @@ from assistant.scope import (
 )
 from assistant.settings import RetrievalSettings
 from guardrails.context import extract_context
-from guardrails.errors import CairnError
 from guardrails.lexicon import Lexicon
+from ingest.corpus_info import CorpusInfo
 from ingest.records import Chunk, Source, SourceKind, SourceStatus
 from ingest.sources import load_sources
 from tests.conftest import REAL_CORPUS
@@ -77,50 +75,6 @@ def judge(question: str, similarity: float = 0.9, found: bool = True) -> tuple[b
         question, context, result(similarity, found), INFO, VOCABULARY, LEXICON, SETTINGS
     )
     return decision.covered, decision.reason
-
-
-# CorpusInfo.load --------------------------------------------------------------------------------
-
-
-def test_the_real_corpus_description_loads_with_its_scope() -> None:
-    assert INFO.name == "HER2-positive metastatic breast cancer"
-    assert len(INFO.covers) == 7
-    assert INFO.context == {"setting": "metastatic", "her2": "positive"}
-    assert INFO.conditions == ("breast",)
-    assert [e.reason for e in INFO.excluded] == [
-        "drug prices and reimbursement",
-        "the duration of (neo)adjuvant treatment of early breast cancer",
-    ]
-
-
-def test_a_missing_description_gives_an_empty_scope_named_after_the_folder(tmp_path: Path) -> None:
-    info = CorpusInfo.load(tmp_path / "widgets" / "corpus.yaml")
-    assert (info.name, info.covers, info.context, info.excluded) == ("widgets", (), {}, ())
-
-
-@pytest.mark.parametrize(
-    ("text", "detail"),
-    [
-        ("description: no name here\ncovers: [x]\n", "'name'"),
-        ("name: [unclosed\n", "corpus.yaml"),
-        (
-            "name: x\nscope:\n  excluded:\n    - pattern: '(unclosed'\n      reason: r\n",
-            "missing )",
-        ),
-        ("name: x\nscope:\n  excluded:\n    - pattern: 'p'\n", "'reason'"),
-    ],
-)
-def test_an_invalid_description_names_the_file_and_the_fix(
-    tmp_path: Path, text: str, detail: str
-) -> None:
-    path = tmp_path / "corpus.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(CairnError) as caught:
-        CorpusInfo.load(path)
-    message = str(caught.value)
-    assert f"{path} is not a valid corpus description" in message
-    assert detail in message
-    assert "docs/corpus-format.md" in caught.value.fix
 
 
 # judge_scope ------------------------------------------------------------------------------------

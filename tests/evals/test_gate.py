@@ -242,3 +242,9 @@ def test_guardrail_regressions_are_reported_in_both_directions() -> None:
 def test_more_forbidden_claims_are_a_regression() -> None:
     current = run(recall_at_1=0.6, mrr=0.8, pass_rate=0.9, forbidden_claim_rate=0.2)
     assert compare(BASE, current, 0.01)[1] == ["forbidden_claim_rate rose from 0.000 to 0.200"]
+
+
+def test_a_run_without_answerable_questions_is_not_compared_on_retrieval() -> None:
+    adversarial_only = run(recall_at_1=0.0, mrr=0.0, pass_rate=0.0)
+    adversarial_only["metrics"]["golden_answerable"] = 0
+    assert compare(BASE, adversarial_only, 0.01)[1] == []

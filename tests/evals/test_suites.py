@@ -269,3 +269,18 @@ def test_a_misspelt_field_is_reported(tmp_path: Path) -> None:
     path = golden(tmp_path, GOLDEN_CASE.format(id="sl-6").replace("must_state:", "must_stat:"))
     (problem,) = problems_of(tmp_path)
     assert problem.startswith(f"{path}: case 'sl-6': unknown field 'must_stat'")
+
+
+def test_heldout_selects_every_held_out_file_and_nothing_else(real_suites: Suites) -> None:
+    held_out = real_suites.select(["heldout"])
+    assert held_out.golden and not held_out.adversarial
+    assert all(Path(c.path).stem.startswith("heldout-") for c in held_out.golden)
+    assert len(held_out.golden) == sum(
+        Path(c.path).stem.startswith("heldout-") for c in real_suites.golden
+    )
+
+
+def test_a_context_value_the_command_line_would_refuse_is_reported(tmp_path: Path) -> None:
+    path = golden(tmp_path, GOLDEN_CASE.format(id="sl-7") + "    context: {lvef: 'fifty'}\n")
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith(f"{path}: case 'sl-7': context lvef: 'fifty' is not a number")

@@ -129,3 +129,9 @@ def test_an_early_relapse_that_progressed_on_tdxd_does_not_prefer_tdxd(rules: Ru
     recommendation = rules.pathway.recommend(context)
     assert recommendation is not None
     assert "trastuzumab-deruxtecan" not in recommendation.preferred
+
+
+def test_a_line_the_user_sets_wins_over_the_relapse_interval(rules: RuleBook) -> None:
+    question = "relapsed 4 months after adjuvant trastuzumab"
+    assert rules.pathway.line_of(patient(rules, question)) == 2  # early relapse: second line
+    assert rules.pathway.line_of(patient(rules, question, line="3")) == 3

@@ -79,3 +79,17 @@ def test_a_trial_report_is_not_a_recommendation(lexicon: Lexicon) -> None:
 
 def test_a_historical_standard_is_not_a_recommendation(lexicon: Lexicon) -> None:
     assert picks(lexicon, "In 2012, THP was the standard.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fever during T-DXd treatment can be ILD: T-DXd is interrupted until ILD is ruled out.",
+        "While on T-DXd, new cough needs same-day assessment.",
+        "T-DXd is held until the LVEF recovers, then treatment resumes at the same dose.",
+    ],
+)
+def test_the_current_therapy_and_an_interruption_are_not_recommendations(
+    lexicon: Lexicon, text: str
+) -> None:
+    assert "trastuzumab-deruxtecan" not in [concept for concept, _ in picks(lexicon, text)]

@@ -102,3 +102,17 @@ def test_progression_after_an_adjuvant_relapse_is_kept(lexicon: Lexicon) -> None
         "relapsed 5 months after adjuvant trastuzumab and progressed on T-DXd", 0, lexicon
     )
     assert progressed == ["trastuzumab-deruxtecan"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HER2+ MBC progressed on THP, planning T-DXd second line.",
+        "progressed on THP and now starting T-DXd",
+        "progressed on THP; considering T-DXd",
+    ],
+)
+def test_a_planned_therapy_is_not_one_given(lexicon: Lexicon, text: str) -> None:
+    line, priors, progressed = lines_and_therapies(text, 0, lexicon)
+    assert priors == ["thp"] and progressed == ["thp"]
+    assert line.value in (None, 2)

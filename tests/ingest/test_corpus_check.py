@@ -99,3 +99,9 @@ def test_a_malformed_rule_file_names_the_entry_and_field(mini_corpus: Path) -> N
     assert any(
         "doses[1] ('velmab-loading'): unit 'mg per kilo' must be one of" in p for p in problems
     )
+
+
+def test_a_broken_corpus_description_is_a_problem(mini_corpus: Path) -> None:
+    (mini_corpus / "corpus.yaml").write_text("name: widgets\nexample: ['q?']\n", encoding="utf-8")
+    problems, _ = check_corpus(mini_corpus)
+    assert any("corpus.yaml is not a valid corpus description" in p for p in problems)

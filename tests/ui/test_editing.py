@@ -19,7 +19,9 @@ from ui.editing import (
     editor_credentials,
     publish,
     safe_stem,
+    settle,
     stage_upload,
+    withdraw,
 )
 
 NEW_SOURCE = """---
@@ -286,8 +288,10 @@ def test_publish_moves_a_valid_markdown_source_into_the_corpus(
     assert staged.problems == [] and staged.source_id == "widget-review-2025"
     assert not staged.target.exists()
     target = publish(staged)
+    settle(staged)
     assert target == mini_corpus / "sources" / "widget-review-2025.md"
     assert target.read_text(encoding="utf-8") == NEW_SOURCE
+    settle(staged)
     assert list(staging.iterdir()) == []
 
 
@@ -314,6 +318,25 @@ def test_an_upload_under_an_existing_name_replaces_that_source(
     assert staged.problems == []
     publish(staged)
     assert (mini_corpus / "sources" / "zorba-trial.md").read_text(encoding="utf-8") == new
+
+
+def test_withdrawing_a_failed_update_restores_the_previous_source_and_sidecars(
+    mini_corpus: Path, staging: Path, uploads: Path
+) -> None:
+    sources = mini_corpus / "sources"
+    old = (sources / "zorba-trial.md").read_text(encoding="utf-8")
+    upload = write(uploads, "zorba-trial.md", old.replace("400 patients", "402 patients"))
+    staged = stage_upload(sources, upload, "zorba-trial.md", {}, max_mb=10)
+    publish(staged)
+    withdraw(staged)  # indexing failed: nothing may be lost
+    assert (sources / "zorba-trial.md").read_text(encoding="utf-8") == old
+    notes = write(uploads, "notes.txt", "Widget notes.")
+    staged = stage_upload(sources, notes, "notes.txt", METADATA, max_mb=10)
+    publish(staged)
+    withdraw(staged)
+    assert not (sources / "widget-notes.txt").exists()
+    assert not (sources / "widget-notes.meta.yaml").exists()
+    assert list(staging.iterdir()) == []
 
 
 def test_discard_removes_the_staged_files_and_leaves_the_corpus(
@@ -379,6 +402,7 @@ def test_traversal_in_names_and_ids_stays_inside_the_corpus(
     assert staged.target.parent == mini_corpus / "sources"
     assert re.fullmatch(r"[a-z0-9-]+", staged.source_id)
     target = publish(staged)
+    settle(staged)
     assert target.resolve().is_relative_to((mini_corpus / "sources").resolve())
     outside_after = {p for p in tmp_path.rglob("*") if not p.is_relative_to(mini_corpus)}
     assert outside_after - outside_before == set()

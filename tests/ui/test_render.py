@@ -16,7 +16,14 @@ from assistant.records import Answer, Citation
 from guardrails.answer import parse_answer
 from guardrails.records import Finding, PatientContext, Review, Severity, Verdict
 from tests.assistant.scripted import ScriptedBackend
-from ui.render import answer_markdown, badge_html, findings_markdown, linked_markers, sources_html
+from ui.render import (
+    answer_markdown,
+    badge_html,
+    draft_markdown,
+    findings_markdown,
+    linked_markers,
+    sources_html,
+)
 
 BODY = (
     "**Dose**\n"
@@ -338,3 +345,10 @@ def test_a_blocked_answer_shows_each_blocking_message_once(blocked: Answer) -> N
     for f in blocked.review.findings:
         if f.severity is Severity.BLOCK:
             assert markdown.count(f.message) == 1
+
+
+def test_a_streaming_draft_is_quoted_escaped_and_marked_unchecked() -> None:
+    shown = draft_markdown("T-DXd 5.4 mg/kg [1]\n<b>x</b>")
+    lines = shown.split("\n")
+    assert lines[0].startswith("⏳ *Draft: being checked")
+    assert lines[2:] == ["> T-DXd 5.4 mg/kg [1]", "> &lt;b&gt;x&lt;/b&gt;"]

@@ -1,0 +1,66 @@
+"""The corpus description (corpus/corpus.yaml): its name, what it covers, its scope and the
+example questions the app offers.
+
+    info = CorpusInfo.load(Path("corpus/corpus.yaml"))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from guardrails.errors import CairnError
+
+_KEYS = ("name", "description", "covers", "scope", "examples")
+_SCOPE = ("context", "conditions", "excluded")
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    pattern: re.Pattern[str]
+    reason: str
+
+
+@dataclass(frozen=True)
+class CorpusInfo:
+    name: str
+    description: str
+    covers: tuple[str, ...]
+    context: dict[str, str] = field(default_factory=dict)
+    conditions: tuple[str, ...] = ()
+    excluded: tuple[Exclusion, ...] = ()
+    examples: tuple[str, ...] = ()  # questions the app offers on its empty screen
+
+    @classmethod
+    def load(cls, path: Path) -> CorpusInfo:
+        if not path.is_file():
+            return cls(name=path.parent.name, description="", covers=())
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            scope: dict[str, Any] = data.get("scope") or {}
+            unknown = [k for k in data if k not in _KEYS] + [k for k in scope if k not in _SCOPE]
+            if unknown:
+                raise KeyError(f"unknown key '{unknown[0]}'")
+            excluded = tuple(
+                Exclusion(re.compile(str(e["pattern"]), re.I), str(e["reason"]))
+                for e in scope.get("excluded") or []
+            )
+            return cls(
+                name=str(data["name"]),
+                description=str(data.get("description", "")),
+                covers=tuple(str(c) for c in data.get("covers") or ()),
+                context={str(k): str(v) for k, v in (scope.get("context") or {}).items()},
+                conditions=tuple(str(c).lower() for c in scope.get("conditions") or ()),
+                excluded=excluded,
+                examples=tuple(str(q) for q in data.get("examples") or ()),
+            )
+        except (yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+            raise CairnError(
+                f"{path} is not a valid corpus description ({exc}).",
+                "Give 'name', 'description', 'covers' and optional 'scope' and 'examples' "
+                "(see docs/corpus-format.md).",
+            ) from exc
