@@ -70,7 +70,7 @@ def standalone_question(
     """The question as retrieval should see it."""
     if not is_follow_up(question, history, lexicon):
         return question
-    carried = _carried_concepts(question, history, lexicon)
+    carried = _carried_concepts(question, history, lexicon, context)
     # The earlier question stands in for the topic only when no drug or regimen carries it.
     previous = (
         "" if carried else next((t.content for t in reversed(history) if t.role == "user"), "")
@@ -81,24 +81,27 @@ def standalone_question(
     return f"{question.strip()} ({extra})" if extra else question
 
 
-def _carried_concepts(question: str, history: Sequence[Turn], lexicon: Lexicon) -> list[str]:
-    """Drugs and regimens of the latest earlier turns that the question does not name."""
+def _carried_concepts(
+    question: str, history: Sequence[Turn], lexicon: Lexicon, context: PatientContext
+) -> list[str]:
+    """Drugs and regimens the question does not name: those the last answer leads with, then
+    those of the last question (T-DXd and T-DM1 in "why T-DXd over T-DM1?"), leaving out the
+    therapies already given."""
     named = {m.concept_id for m in lexicon.find(question)}
+    given = {*context.progressed_on, *context.prior_therapies}
+    answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
+    asked = next((t.content for t in reversed(history) if t.role == "user"), "")
     carried: list[str] = []
-    for turn in reversed(history):
-        text = turn.content
-        if turn.role == "assistant":
-            text = text.split("\n\n")[0]  # the lead of an answer names its regimen
+    for text in (answer.split("\n\n")[0], asked):  # an answer's lead names its regimen
         for mention in lexicon.find(text):
+            concept = mention.concept_id
             if (
                 mention.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN)
-                and mention.concept_id not in named
+                and concept not in named
+                and concept not in given
+                and lexicon.label(concept) not in carried
             ):
-                label = lexicon.label(mention.concept_id)
-                if label not in carried:
-                    carried.append(label)
-        if carried:
-            break
+                carried.append(lexicon.label(concept))
     return carried[:3]
 
 

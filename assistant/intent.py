@@ -120,7 +120,7 @@ _ROLE_CUES: dict[Role, re.Pattern[str]] = {
         r"regimen of choice|may be offered"
     ),
     Role.DURATION: _cue(
-        r"until (?:disease )?progression|continue|continued|maintenance|"
+        r"until (?:disease )?progression|continue|continued|maintenance|how long|keep going|"
         r"\d+\s*(?:-|to)\s*\d+ months|cycles|duration|best response"
     ),
     Role.ALTERNATIVE: _cue(

@@ -95,9 +95,20 @@ def test_the_previous_question_is_carried_when_no_drug_carries_the_topic() -> No
     )
 
 
-def test_only_the_lead_of_the_last_answer_gives_drugs() -> None:
-    standalone = standalone_question("what dose?", HISTORY, PatientContext(), LEXICON)
-    assert standalone == "what dose? (trastuzumab deruxtecan)"  # tucatinib is below the lead
+def test_the_lead_of_the_last_answer_gives_drugs_and_given_therapies_stay_out() -> None:
+    context = extract_context(FIRST, [], LEXICON)  # progressed on THP
+    standalone = standalone_question("what dose?", HISTORY, context, LEXICON)
+    assert standalone.startswith("what dose? (trastuzumab deruxtecan;")  # tucatinib: below
+    assert "taxane" not in standalone  # THP was given: it is not what the dose question is about
+
+
+def test_the_drugs_of_the_last_question_are_carried_after_the_answer_lead() -> None:
+    history = [
+        Turn("user", "why is T-DXd preferred over T-DM1 in second line?"),
+        Turn("assistant", "T-DXd is preferred second line [1]."),
+    ]
+    standalone = standalone_question("what was the PFS HR?", history, PatientContext(), LEXICON)
+    assert standalone == ("what was the PFS HR? (trastuzumab deruxtecan, trastuzumab emtansine)")
 
 
 def test_an_answer_lead_without_drugs_falls_back_to_the_user_turn() -> None:
