@@ -6,7 +6,7 @@ changes, regressions = compare(previous, result, gate.tolerance)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,27 @@ class Gate:
     catch_rate: float = 1.0
     false_positive_rate_max: float = 0.02
     tolerance: float = 0.01
+    targets: dict[str, float] = field(default_factory=dict)  # reported, not enforced
 
     @classmethod
     def load(cls, path: Path) -> Gate:
         if not path.is_file():
             return cls()
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return cls(**{k: float(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+        fields = set(cls.__dataclass_fields__) - {"targets"}
+        numbers = {k: float(v) for k, v in data.items() if k in fields}
+        targets = {str(k): float(v) for k, v in (data.get("targets") or {}).items()}
+        return cls(**numbers, targets=targets)
+
+
+def below_targets(result: dict[str, Any], gate: Gate) -> list[str]:
+    """The product targets a run has not reached yet (the gate's floors are what fails it)."""
+    metrics = result["metrics"]
+    return [
+        f"{name} {metrics[name]:.3f} is below its target of {target}"
+        for name, target in gate.targets.items()
+        if name in metrics and metrics[name] < target
+    ]
 
 
 def gate_failures(result: dict[str, Any], gate: Gate) -> list[str]:

@@ -108,7 +108,8 @@ _HEIGHT = re.compile(r"(?<![\w.])(\d{3})\s*cm\b|(?<![\w.])(1\.\d{1,2})\s*m\b(?!\
 _BSA = re.compile(r"\bBSA\W{0,6}(?:of\s+)?(\d\.\d{1,2})|(?<![\w.])(\d\.\d{1,2})\s*m(?:2|²)\b", re.I)
 _METASTATIC = re.compile(r"\bmetasta|\bstage iv\b|\bMBC\b|\brecurren|\brelaps|\badvanced\b", re.I)
 _EARLY = re.compile(
-    r"\bearly[- ]stage\b|\bearly breast\b|\bstage (?:I|II|III|1|2|3)[ABC]?\b|\bcurative\b|"
+    r"\bearly[- ]stage\b|\bearly\s+(?:[\w+/-]+\s+){0,3}?cancer\b|\bextended adjuvant\b|"
+    r"\bstage (?:I|II|III|1|2|3)[ABC]?\b|\bcurative\b|"
     r"\bresidual disease\b|\bpathologic(?:al)? complete response\b|\bpCR\b",
     re.I,
 )

@@ -157,3 +157,16 @@ def test_overrides_replace_extracted_facts(lexicon: Lexicon) -> None:
     )
     assert c.ild_history.is_true and c.ild_history.evidence == "set by user"
     assert (c.line.value, c.weight_kg.value) == (2, 80.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "setting"),
+    [
+        ("extended adjuvant neratinib in early HER2+ breast cancer: how long?", "early"),
+        ("early HER2-positive breast cancer, which adjuvant regimen?", "early"),
+        ("early disease progression on T-DXd, what next?", None),
+        ("relapsed 4 months after adjuvant trastuzumab", "metastatic"),
+    ],
+)
+def test_the_setting_of_the_question(lexicon: Lexicon, question: str, setting: str | None) -> None:
+    assert extract_context(question, [], lexicon).setting.value == setting
