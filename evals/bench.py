@@ -23,6 +23,7 @@ from assistant.indexing import ingest
 from assistant.pipeline import Cairn
 from assistant.settings import IndexSettings, Settings
 from evals.baselines import Bm25Only, NaiveRag
+from evals.llm_bench import llm_bench
 from evals.metrics import percentile
 from evals.scale import scale_run
 from evals.suites import load_suites
@@ -53,6 +54,7 @@ def run_bench(settings: Settings, evals_dir: Path, scales: list[int]) -> dict[st
             name: _latency(lambda q, b=baseline: b.search(q, 10), questions)
             for name, baseline in (("naive_rag", naive), ("bm25", bm25))
         }
+    result["llm"] = llm_bench(cairn, questions)  # None without `make setup-llm`
     result["scale"] = [scale_run(snapshot, cairn, questions, n) for n in scales]
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result

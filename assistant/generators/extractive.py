@@ -44,6 +44,7 @@ _LINE_WORDS = re.compile(r"\b(first|second|third|later)[- ]line\b", re.I)
 _LINE_ORDER = {"first": 1, "second": 2, "third": 3, "later": 3}
 _AFTER = re.compile(r"\b(?:after|following|progress\w*(?: on| during)?|beyond|post)\b[^.;]*$", re.I)
 _SUBGROUP = re.compile(r"\b(?:subgroups?|subsets?|stable|active|untreated|exploratory)\b", re.I)
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")  # a number, not a code like "4b5"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _LEAD = "For this patient"
 # A limit ("never above 3.6 mg/kg") is not the dose to give.
@@ -156,7 +157,9 @@ class ExtractiveGenerator:
                     score *= 0.35
                 lines = _topic_lines(text)
                 if asked is not None and lines and asked not in lines:
-                    score *= 0.4  # a first-line sentence for a second-line question
+                    # a first-line sentence for a second-line question (the pathway's line is
+                    # surer than words in the question)
+                    score *= 0.25 if request.line else 0.4
                 if self._populations(text) - populations:
                     score *= 0.5  # a subgroup (HR-positive, brain metastases) not asked about
                 elif _SUBGROUP.search(text) and not wants_subgroup:
@@ -271,7 +274,7 @@ def _topic_lines(text: str) -> set[int]:
 
 
 def _figures(terms: frozenset[str]) -> set[str]:
-    return {t for t in terms if t[0].isdigit() and not _YEAR.fullmatch(t)}
+    return {t for t in terms if _FIGURE.fullmatch(t) and not _YEAR.fullmatch(t)}
 
 
 def _per_passage(primary: Intent) -> int:
@@ -288,12 +291,11 @@ def _weights(terms: list[str]) -> dict[str, float]:
 
 def _duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     """Near-duplicates: similar overall, or one mostly contained in the other; a sentence that
-    brings other figures (the hazard ratio beside the medians) is not one, unless it restates
-    two of the same figures."""
+    brings mostly other figures (the hazard ratio beside the medians) is not one."""
     if not a or not b:
         return False
     fa, fb = _figures(a), _figures(b)
-    if fa - fb and len(fa & fb) < 2:
+    if len(fa - fb) > 2 * len(fa & fb):
         return False
     shared = len(a & b)
     return (

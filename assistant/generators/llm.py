@@ -125,6 +125,7 @@ class LlmGenerator:
         self.lexicon = lexicon
         self.passages = passages
         self.last_prompt_chars = 0
+        self.last_messages: Messages = []
 
     def messages(self, request: GenerationRequest) -> Messages:
         lead_numbers = {n for line in (*request.notices, *request.lead) for n in line.numbers}
@@ -145,12 +146,13 @@ class LlmGenerator:
             passages=passages, patient=patient, pathway=pathway, question=request.question
         )
         self.last_prompt_chars = len(prompts.SYSTEM) + len(prompts.EXAMPLE_USER) + len(user)
-        return [
+        self.last_messages = [
             ("system", prompts.SYSTEM),
             ("user", prompts.EXAMPLE_USER),
             ("assistant", prompts.EXAMPLE_ANSWER),
             ("user", user),
         ]
+        return self.last_messages
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         """Cairn's urgent notices first (never left to the model), then the model's answer."""

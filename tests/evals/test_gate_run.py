@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from assistant.pipeline import Cairn
-from evals.baselines import Bm25Only, NaiveRag
+from evals.baselines import Baseline, Bm25Only, NaiveRag
 from evals.gate import Gate, gate_failures
 from evals.runner import run_eval
 from evals.suites import load_suites
@@ -22,13 +22,18 @@ pytestmark = pytest.mark.integration
 def full_run(real_cairn: Cairn, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     sources = real_cairn.settings.corpus.sources_dir
     suites = load_suites(ROOT / "evals", set(real_cairn.retriever.snapshot.sources))
-    baselines = [NaiveRag.build(sources, tmp_path_factory.mktemp("naive")), Bm25Only.build(sources)]
+    baselines: list[Baseline] = [
+        NaiveRag.build(sources, tmp_path_factory.mktemp("naive")),
+        Bm25Only.build(sources),
+    ]
     return run_eval(real_cairn, suites, baselines)
 
 
 def test_every_suite_passes_the_gate(full_run: dict[str, Any]) -> None:
     gate = Gate.load(ROOT / "evals" / "gate.yaml")
     assert gate_failures(full_run, gate) == []
+    guardrails = full_run["metrics"]["guardrails"]
+    assert (guardrails["catch_rate"], guardrails["false_positive_rate"]) == (1.0, 0.0)
     assert {"naive_rag", "bm25"} <= set(full_run["baselines"])
     assert full_run["n_golden"] >= 80 and full_run["metrics"]["guardrails"]["faulty"] >= 100
 

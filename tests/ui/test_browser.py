@@ -46,9 +46,16 @@ def page(browser, served: Served):  # type: ignore[no-untyped-def]
 def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
     page.fill("#cairn-question textarea", question)
     page.click("#cairn-ask")
+    wait_for_review(page, question)
+
+
+def wait_for_review(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    """The reviewed answer to `question`: the question shown, a verdict badge, no draft left."""
     page.wait_for_function(
-        "document.querySelector('#cairn-badge .cairn-badge') !== null"
-        " && !document.querySelector('#cairn-chat').innerText.includes('…')"
+        "([q]) => document.querySelector('#cairn-chat').innerText.includes(q)"
+        " && document.querySelector('#cairn-badge .cairn-badge[data-verdict]') !== null"
+        " && !document.querySelector('#cairn-chat').innerText.includes('being checked')",
+        arg=[question],
     )
 
 
@@ -102,6 +109,7 @@ def test_correcting_a_context_field_reruns_the_answer(page) -> None:  # type: ig
     page.wait_for_function(
         "document.querySelector('#cairn-chat').innerText.includes('T-DXd is avoided')"
     )
+    wait_for_review(page, "progressed on first-line THP")
     after = page.locator("#cairn-chat").inner_text()
     assert "alternatives include trastuzumab emtansine" in after
     page.screenshot(path=str(SHOTS / "04-context-edited.png"), full_page=True)
