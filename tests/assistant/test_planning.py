@@ -1,5 +1,5 @@
-"""The evidence plan: the search query a treatment question becomes, one numbering for every
-passage, the pathway's lead backed by its sources, dose facets for the recommended drugs."""
+"""The evidence plan: one numbering for every passage, the pathway's lead backed by its sources,
+dose facets for the recommended drugs (the search query is in test_search.py)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,8 @@ from assistant.planning import make_plan
 from assistant.records import Evidence
 from assistant.retrieval import RetrievalResult
 from assistant.scope import ScopeDecision
-from guardrails.lexicon import Lexicon
-from guardrails.records import Recommendation
 from ingest.records import Chunk, Source, SourceKind
-from tests.conftest import FIXTURES
 
-LEXICON = Lexicon.load(FIXTURES / "mini" / "rules" / "lexicon.yaml")
-SECOND_LINE = Recommendation(
-    rule_id="pathway.second-line",
-    situation="second line",
-    statement="Velmab with chemotherapy after progression on zorbatinib.",
-    preferred=("velmab",),
-)
 FIRST_LINE = "What is the first-line treatment of widget disease?"
 
 
