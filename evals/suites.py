@@ -6,6 +6,7 @@ golden, adversarial = load_suites(Path("evals"))
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from guardrails.errors import CairnError
 from guardrails.lexicon import Lexicon
 from guardrails.overrides import KEYS as CONTEXT_KEYS
 from guardrails.overrides import parse_override
+from guardrails.yamlio import unknown_fields
 
 HELD_OUT = "heldout"  # golden files written blind to the system: heldout-<category>.yaml
 _NO_LEXICON = Lexicon()
@@ -161,13 +163,7 @@ def _golden_file(path: Path, problems: list[str], source_ids: set[str] | None) -
     if data and category not in CATEGORIES:
         problems.append(f"{path}: 'category' must be one of: {', '.join(CATEGORIES)}")
     cases = []
-    for i, entry in enumerate(data.get("cases") or []):
-        where = f"{path}: cases[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            problems.append(f"{where}: each case needs an 'id'")
-            continue
-        where = f"{path}: case '{entry['id']}'"
-        problems.extend(_unknown_fields(entry, _GOLDEN_FIELDS, where))
+    for entry, where in _cases(data, path, _GOLDEN_FIELDS, problems):
         if not isinstance(entry.get("question"), str) or not entry["question"].strip():
             problems.append(f"{where}: missing 'question'")
         history = []
@@ -210,17 +206,24 @@ def _golden_file(path: Path, problems: list[str], source_ids: set[str] | None) -
     return cases
 
 
+def _cases(
+    data: dict[str, Any], path: Path, allowed: frozenset[str], problems: list[str]
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each case of a suite file that has an id, with where it is; id and field problems noted."""
+    for i, entry in enumerate(data.get("cases") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            problems.append(f"{path}: cases[{i}]: each case needs an 'id'")
+            continue
+        where = f"{path}: case '{entry['id']}'"
+        problems.extend(unknown_fields(entry, allowed, where))
+        yield entry, where
+
+
 def _adversarial_file(path: Path, problems: list[str]) -> list[AdversarialCase]:
     data = _read(path, problems)
     check = str(data.get("check", path.stem))
     cases = []
-    for i, entry in enumerate(data.get("cases") or []):
-        where = f"{path}: cases[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            problems.append(f"{where}: each case needs an 'id'")
-            continue
-        where = f"{path}: case '{entry['id']}'"
-        problems.extend(_unknown_fields(entry, _ADVERSARIAL_FIELDS, where))
+    for entry, where in _cases(data, path, _ADVERSARIAL_FIELDS, problems):
         for key in ("question", "answer"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 problems.append(f"{where}: missing '{key}'")
@@ -246,15 +249,6 @@ _GOLDEN_FIELDS = frozenset(
     "id question history context must_state must_not_state sources verdict covered".split()
 )
 _ADVERSARIAL_FIELDS = frozenset("id question answer expect context".split())
-
-
-def _unknown_fields(entry: dict[str, Any], known: frozenset[str], where: str) -> list[str]:
-    """A misspelt field ('must_stat') would silently drop what it holds."""
-    return [
-        f"{where}: unknown field '{key}' (expected one of: {', '.join(sorted(known))})"
-        for key in entry
-        if key not in known
-    ]
 
 
 def _string_list(value: Any, field: str, where: str, problems: list[str]) -> tuple[str, ...]:

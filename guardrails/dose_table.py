@@ -12,7 +12,7 @@ from typing import Any
 
 from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
-from guardrails.yamlio import load_yaml, require
+from guardrails.yamlio import load_yaml, require, unknown_fields
 
 UNITS = ("mg", "mg/kg", "mg/m2", "units")
 PER_KG, PER_M2 = "mg/kg", "mg/m2"
@@ -144,9 +144,7 @@ def _parse_row(entry: Any, where: str, lexicon: Lexicon, problems: list[str]) ->
     row_id = require(entry, "id", str, where, problems)
     where = f"{where} ('{row_id}')" if row_id else where
     drug = require(entry, "drug", str, where, problems)
-    for key in entry:
-        if key not in _FIELDS:
-            problems.append(f"{where}: unknown field '{key}'")
+    problems += unknown_fields(entry, _FIELDS, where)
     if drug and lexicon.get(drug) is None:
         problems.append(f"{where}: drug '{drug}' is not an id in lexicon.yaml")
     phase = entry.get("phase", "any")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from guardrails.errors import RulesError
-from guardrails.yamlio import load_yaml, require
+from guardrails.yamlio import load_yaml, require, unknown_fields
 
 
 class ConceptKind(StrEnum):
@@ -241,12 +241,8 @@ def _parse_concept(
     generic = require(entry, "generic", str, where, problems)
     if len(problems) > before:
         return None
-    allowed = {"id", "generic", "names", "class", "components", "members", "never_substitute"}
-    for key in entry:
-        if key not in allowed:
-            problems.append(
-                f"{where}: unknown field '{key}' (allowed: {', '.join(sorted(allowed))})"
-            )
+    allowed = ("id", "generic", "names", "class", "components", "members", "never_substitute")
+    problems += unknown_fields(entry, allowed, where)
 
     def strings(key: str) -> tuple[str, ...]:
         value = entry.get(key) or []

@@ -9,7 +9,7 @@ from typing import Any
 from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
 from guardrails.pathway import CONDITION_KEYS, Contraindication, Pathway, PatternRule, Situation
-from guardrails.yamlio import load_yaml
+from guardrails.yamlio import load_yaml, unknown_fields
 
 
 def load_pathway(path: Path, lexicon: Lexicon) -> Pathway:
@@ -20,10 +20,10 @@ def parse_pathway(data: Any, lexicon: Lexicon, origin: str) -> Pathway:
     problems: list[str] = []
     if not isinstance(data, dict):
         raise RulesError([f"{origin}: expected a mapping with 'lines' and 'situations'"])
-    problems += _unknown(data, _TOP, origin)
+    problems += unknown_fields(data, _TOP, origin)
     lines = data.get("lines") or {}
     if isinstance(lines, dict):
-        problems += _unknown(lines, _LINES, f"{origin}: lines")
+        problems += unknown_fields(lines, _LINES, f"{origin}: lines")
     ids = _Ids(lexicon, problems)
     pathway = Pathway(
         early_relapse_months=float(lines.get("early_relapse_months", 12)),
@@ -81,15 +81,6 @@ _CONTRAINDICATION = ("id", "drugs", "when", "severity", "message", "sources")
 _PATTERN_RULE = ("id", "message", "patterns", "sources", "recommendation_only")
 
 
-def _unknown(mapping: dict[str, Any], known: tuple[str, ...], where: str) -> list[str]:
-    """A misspelt key ('prefered') would silently drop a rule's content."""
-    return [
-        f"{where}: unknown key '{key}' (expected one of: {', '.join(known)})"
-        for key in mapping
-        if key not in known
-    ]
-
-
 def _entry(
     entry: Any,
     where: str,
@@ -100,7 +91,7 @@ def _entry(
     if not isinstance(entry, dict):
         problems.append(f"{where}: expected a mapping")
         return {}
-    problems += _unknown(entry, known, f"{where} ('{entry.get('id', '?')}')")
+    problems += unknown_fields(entry, known, f"{where} ('{entry.get('id', '?')}')")
     for key in required:
         if not entry.get(key):
             problems.append(f"{where} ('{entry.get('id', '?')}'): missing field '{key}'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +37,13 @@ def require(entry: dict[str, Any], key: str, kind: type, where: str, problems: l
         )
         return None
     return value
+
+
+def unknown_fields(entry: dict[str, Any], allowed: Iterable[str], where: str) -> list[str]:
+    """A problem for each key outside `allowed`: a misspelt key would drop what it holds."""
+    known = sorted(allowed)
+    return [
+        f"{where}: unknown field '{key}' (allowed: {', '.join(known)})"
+        for key in entry
+        if key not in known
+    ]

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from guardrails.errors import CairnError
+from guardrails.yamlio import unknown_fields
 
 _KEYS = ("name", "description", "covers", "scope", "examples")
 _SCOPE = ("context", "conditions", "excluded")
@@ -42,9 +43,9 @@ class CorpusInfo:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             scope: dict[str, Any] = data.get("scope") or {}
-            unknown = [k for k in data if k not in _KEYS] + [k for k in scope if k not in _SCOPE]
+            unknown = unknown_fields(data, _KEYS, "") + unknown_fields(scope, _SCOPE, "scope")
             if unknown:
-                raise KeyError(f"unknown key '{unknown[0]}'")
+                raise KeyError(unknown[0].lstrip(": "))
             excluded = tuple(
                 Exclusion(re.compile(str(e["pattern"]), re.I), str(e["reason"]))
                 for e in scope.get("excluded") or []

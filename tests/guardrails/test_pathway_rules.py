@@ -109,7 +109,7 @@ def test_a_misspelt_key_is_named_with_the_known_ones(lexicon: Lexicon) -> None:
     situation = {**SITUATION, "prefered": ["thp"]}
     data = {"lines": {"early_relapse_month": 12}, "situations": [situation], "pitfall": []}
     found = problems(lexicon, data)
-    assert found[0].startswith("pathway.yaml: unknown key 'pitfall'")
-    assert found[1].startswith("pathway.yaml: lines: unknown key 'early_relapse_month'")
-    assert found[2].startswith("pathway.yaml: situations[0] ('first'): unknown key 'prefered'")
+    assert found[0].startswith("pathway.yaml: unknown field 'pitfall'")
+    assert found[1].startswith("pathway.yaml: lines: unknown field 'early_relapse_month'")
+    assert found[2].startswith("pathway.yaml: situations[0] ('first'): unknown field 'prefered'")
     assert "preferred" in found[2]

@@ -64,4 +64,4 @@ def test_a_misspelt_key_is_refused(tmp_path: Path) -> None:
     path.write_text("name: x\nexample: ['q?']\n", encoding="utf-8")
     with pytest.raises(CairnError) as caught:
         CorpusInfo.load(path)
-    assert "unknown key 'example'" in str(caught.value)
+    assert "unknown field 'example'" in str(caught.value)
