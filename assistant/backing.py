@@ -19,6 +19,7 @@ from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.recommendations import recommended
 from guardrails.records import PatientContext, Recommendation
 from guardrails.rules import RuleBook
+from guardrails.timeline import EARLY_SETTING
 
 MAX_FACET_DRUGS = 3
 MAX_TRIALS = 2  # named trials whose passages a question gets
@@ -74,7 +75,9 @@ def add_dose_facets(
     named = [
         m.concept_id
         for m in lexicon.find(question)
-        if m.kind is ConceptKind.DRUG and m.concept_id in options - given
+        if m.kind is ConceptKind.DRUG
+        and m.concept_id in options - given
+        and not EARLY_SETTING.search(question[: m.start])  # "after adjuvant trastuzumab"
     ]
     if named:
         _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules)

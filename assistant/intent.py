@@ -46,6 +46,10 @@ _TREATMENT_STRONG = _cue(
     r"what (?:should|do|would) (?:i|we|you) (?:give|use|start|do)|treat (?:as|with)|"
     r"can (?:she|he|i|we) (?:still )?(?:get|have|receive|give|use|start)|should (?:she|he|i|we)"
 )
+# Asking which regimen to give: the regimen comes first, even when the dose is asked too.
+_CHOICE = _cue(
+    r"which regimen|what regimen|regimen\?|what next|what (?:should|do|would) (?:i|we) give"
+)
 _TRIAL = _cue(
     r"trial|study|studies|results?\b|pfs\b|os\b|hazard|\bhr\b|efficacy|survival|response rate|"
     r"orr\b|data\b|evidence|phase [123]|median|benefit|randomi"
@@ -73,6 +77,7 @@ def intents(question: str, lexicon: Lexicon | None = None) -> list[Intent]:
     )
     ordered = [
         (Intent.DIFFERENCE, bool(_DIFFERENCE.search(question))),
+        (Intent.TREATMENT, bool(_CHOICE.search(question))),
         (Intent.DOSE, bool(_DOSE.search(question))),
         (Intent.TREATMENT, bool(_TREATMENT_STRONG.search(question))),
         (Intent.TRIAL, names_trial or bool(_TRIAL.search(question))),

@@ -93,7 +93,7 @@ _PROGRESSION = re.compile(
     re.I,
 )
 # "adjuvant trastuzumab", "(neo)adjuvant TCH and ...": a therapy named right after the word.
-_EARLY_SETTING = re.compile(
+EARLY_SETTING = re.compile(
     r"(?:\b(?:neo)?adjuvant|\(neo\)adjuvant)\b[^.;,]{0,25}?(?:\band\s+|\+\s*|,\s*)?$", re.I
 )
 _PRIOR = re.compile(
@@ -186,7 +186,7 @@ def lines_and_therapies(
             m.concept_id
             for m in lexicon.find(clause)
             if m.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN)
-            and not _EARLY_SETTING.search(clause[: m.start])  # "adjuvant trastuzumab"
+            and not EARLY_SETTING.search(clause[: m.start])  # "adjuvant trastuzumab"
         ]
         if progression:
             progressed.extend(t for t in therapies if t not in progressed)

@@ -71,3 +71,14 @@ def test_a_note_about_a_contraindicated_drug_is_left_out_of_the_lead(real_cairn:
     assert "interstitial lung disease" in with_ild
     answer = real_cairn.ask(question)
     assert answer.review.verdict is not Verdict.BLOCK
+
+
+@pytest.mark.integration
+def test_a_drug_given_as_adjuvant_therapy_gets_no_dose_facet(real_cairn: Cairn) -> None:
+    question = (
+        "relapsed 5 months after finishing adjuvant trastuzumab, history of pneumonitis."
+        " What regimen and dose?"
+    )
+    plan = plan_for(real_cairn, question, Intent.TREATMENT)
+    assert "trastuzumab" not in {facet.concept_id for facet in plan.facets}
+    assert "trastuzumab-emtansine" in {facet.concept_id for facet in plan.facets}

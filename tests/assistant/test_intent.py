@@ -104,3 +104,11 @@ def test_an_adverse_event_rate_is_a_caution_before_a_result() -> None:
 def test_a_sentence_with_no_known_role_goes_under_the_last_heading() -> None:
     assert heading_for(Intent.TREATMENT, set()) == "Evidence"
     assert heading_for(Intent.DIFFERENCE, set()) == "Also relevant"
+
+
+def test_asking_for_the_regimen_and_its_dose_is_a_treatment_question_first() -> None:
+    assert intents("Relapsed after adjuvant trastuzumab. What regimen and dose?")[:2] == [
+        Intent.TREATMENT,
+        Intent.DOSE,
+    ]
+    assert intents("T-DXd dose?")[0] is Intent.DOSE
