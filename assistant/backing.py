@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.intent import Role, roles
 from assistant.plan import Facet, Line, Plan
 from assistant.retrieval import Filters, Retriever
@@ -25,6 +27,7 @@ MAX_FACET_DRUGS = 3
 MAX_TRIALS = 2  # named trials whose passages a question gets
 TRIAL_PASSAGES = 4
 MAX_SUPPORT = 2  # supporting passages per recommendation
+_TOXICITY_GRADE = re.compile(r"\bgrade [1-4]\b", re.IGNORECASE)  # a dose after a toxicity
 
 
 def add_lead(
@@ -88,15 +91,19 @@ def add_dose_facets(
     _dose_facets(plan, regimens, retriever, rules)
 
 
-def add_asked_dose_facets(plan: Plan, question: str, retriever: Retriever, rules: RuleBook) -> None:
-    """For a dose question, the label dose passages of the drugs it names, with the partners
-    it names ("lapatinib with letrozole")."""
-    named = [
-        m.concept_id
-        for m in rules.lexicon.find(question)
-        if m.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN)
-    ]
-    reduction = Role.REDUCTION in roles(question)
+def add_asked_dose_facets(
+    plan: Plan, question: str, original: str, retriever: Retriever, rules: RuleBook
+) -> None:
+    """For a dose question, the label dose passages of the drugs the user names, with the
+    partners named ("lapatinib with letrozole"); for a follow-up that names none ("what dose
+    now?"), of the first drug the conversation carries."""
+
+    def drugs(text: str) -> list[str]:
+        kinds = (ConceptKind.DRUG, ConceptKind.REGIMEN)
+        return [m.concept_id for m in rules.lexicon.find(text) if m.kind in kinds]
+
+    named = drugs(original) or drugs(question)[:1]
+    reduction = Role.REDUCTION in roles(question) or bool(_TOXICITY_GRADE.search(question))
     _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules, reduction, combined=True)
 
 

@@ -84,15 +84,15 @@ def standalone_question(
 def _carried_concepts(
     question: str, history: Sequence[Turn], lexicon: Lexicon, context: PatientContext
 ) -> list[str]:
-    """Drugs and regimens the question does not name: those the last answer leads with, then
-    those of the last question (T-DXd and T-DM1 in "why T-DXd over T-DM1?"), leaving out the
-    therapies already given."""
+    """Drugs and regimens the question does not name: those of the user's earlier questions,
+    the latest first (T-DXd and T-DM1 in "why T-DXd over T-DM1?"), then those the last answer
+    leads with, leaving out the therapies already given."""
     named = {m.concept_id for m in lexicon.find(question)}
     given = {*context.progressed_on, *context.prior_therapies}
     answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
-    asked = next((t.content for t in reversed(history) if t.role == "user"), "")
+    asked = [t.content for t in reversed(history) if t.role == "user"]
     carried: list[str] = []
-    for text in (answer.split("\n\n")[0], asked):  # an answer's lead names its regimen
+    for text in (*asked, answer.split("\n\n")[0]):  # an answer's lead names its regimen
         for mention in lexicon.find(text):
             concept = mention.concept_id
             if (

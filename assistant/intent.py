@@ -30,7 +30,7 @@ def _cue(words: str) -> re.Pattern[str]:
 _DOSE = _cue(
     r"doses?\b|dosing|dosage|how much (?:\w+ )?(?:to give|should|do (?:i|we|you) give|is given)|"
     r"mg\b|mg/|loading|maintenance dose|dose reduc|reduce\b|reduction|how low|lowest dose|"
-    r"dose level|"
+    r"dose level|re-?escalat|bump (?:\w+ )?(?:back )?up|(?:go|come) back up|"
     r"reduce the dose|schedule|infusion time|how (?:is|are) (?:[\w-]+ ){1,3}?given|how often|"
     r"frequency|titrat|prophylaxis"
 )
@@ -105,7 +105,8 @@ class Role(StrEnum):
 _DOSE_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:mg(?:/kg|/m2|/m²)?|units|mL)\b", re.IGNORECASE)
 _ROLE_CUES: dict[Role, re.Pattern[str]] = {
     Role.REDUCTION: _cue(
-        r"reduc|dose level|lower(?:ed)? (?:the )?dose|re-escalat|if .{0,30}not tolerated"
+        r"reduc|dose level|lower(?:ed)? (?:the )?dose|re-?escalat|if .{0,30}not tolerated|"
+        r"bump (?:\w+ )?(?:back )?up|(?:go|come) back up|one level lower"
     ),
     Role.ACTION: _cue(
         r"interrupt|withh[oe]ld|\bhold|\bheld\b|discontinu|stop\b|stopped|resume|restart|steroid|"

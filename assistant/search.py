@@ -56,13 +56,16 @@ def search_query(
 def next_regimens(
     recommendation: Recommendation, context: PatientContext, lexicon: Lexicon
 ) -> list[str]:
-    """The preferred regimens (else the acceptable ones) the disease has not progressed on:
-    after first-line T-DXd plus pertuzumab, T-DXd is not the next regimen to dose."""
+    """The preferred regimens (else the acceptable ones) the disease has not progressed on and
+    that contain no drug this patient should avoid: after first-line T-DXd plus pertuzumab,
+    T-DXd is not the next regimen to dose; with heart failure, neither is T-DXd plus
+    pertuzumab."""
     given = {d for concept in context.progressed_on for d in lexicon.drugs_of(concept)}
+    avoided = {d for concept in recommendation.avoid for d in lexicon.drugs_of(concept)}
 
     def fresh(regimen: str) -> bool:
         drugs = lexicon.drugs_of(regimen)
-        return not drugs or not drugs <= given
+        return not drugs or not (drugs <= given or drugs & avoided)
 
     return [r for r in recommendation.preferred if fresh(r)] or [
         r for r in recommendation.acceptable if fresh(r)

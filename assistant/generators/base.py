@@ -34,6 +34,7 @@ class GenerationRequest:
     intent: Intent = Intent.GENERAL
     line: int | None = None  # the line of therapy the pathway derives for this patient
     support: tuple[int, ...] = ()  # passages behind the recommendation, offered as evidence
+    asked: str = ""  # the user's own words, before a follow-up's context was added
 
     @property
     def candidates(self) -> list[Evidence]:

@@ -82,3 +82,32 @@ def test_a_drug_given_as_adjuvant_therapy_gets_no_dose_facet(real_cairn: Cairn) 
     plan = plan_for(real_cairn, question, Intent.TREATMENT)
     assert "trastuzumab" not in {facet.concept_id for facet in plan.facets}
     assert "trastuzumab-emtansine" in {facet.concept_id for facet in plan.facets}
+
+
+@pytest.mark.integration
+def test_a_dose_question_after_a_graded_toxicity_gets_the_dose_reductions(
+    real_cairn: Cairn,
+) -> None:
+    question = "grade 1 ILD on T-DXd, resolved after 5 weeks. what dose now?"
+    facets = {(f.concept_id, f.kind) for f in plan_for(real_cairn, question, Intent.DOSE).facets}
+    assert ("trastuzumab-deruxtecan", "reduction") in facets
+
+
+@pytest.mark.integration
+def test_a_dose_follow_up_naming_no_drug_gets_the_doses_of_the_first_carried_drug(
+    real_cairn: Cairn,
+) -> None:
+    standalone = "what dose now? (trastuzumab deruxtecan, pertuzumab, trastuzumab)"
+    context = real_cairn.context_of(standalone, [], None)
+    plan = make_plan(
+        standalone, "what dose now?", Intent.DOSE, None, context, real_cairn.retriever,
+        real_cairn.rules, real_cairn.settings.retrieval, lambda _: ScopeDecision(True),
+    )  # fmt: skip
+    assert {facet.concept_id for facet in plan.facets} == {"trastuzumab-deruxtecan"}
+
+
+@pytest.mark.integration
+def test_with_heart_failure_no_regimen_of_a_drug_to_avoid_gets_a_dose(real_cairn: Cairn) -> None:
+    question = "pt w/ LVEF 45% and hx of CHF. can she still get THP first line?"
+    plan = plan_for(real_cairn, question, Intent.TREATMENT)
+    assert "trastuzumab-deruxtecan" not in {facet.concept_id for facet in plan.facets}

@@ -102,13 +102,24 @@ def test_the_lead_of_the_last_answer_gives_drugs_and_given_therapies_stay_out() 
     assert "taxane" not in standalone  # THP was given: it is not what the dose question is about
 
 
-def test_the_drugs_of_the_last_question_are_carried_after_the_answer_lead() -> None:
+def test_the_drugs_of_the_last_question_are_carried_before_the_answer_lead() -> None:
     history = [
         Turn("user", "why is T-DXd preferred over T-DM1 in second line?"),
         Turn("assistant", "T-DXd is preferred second line [1]."),
     ]
     standalone = standalone_question("what was the PFS HR?", history, PatientContext(), LEXICON)
     assert standalone == ("what was the PFS HR? (trastuzumab deruxtecan, trastuzumab emtansine)")
+
+
+def test_drugs_of_earlier_user_turns_come_before_those_of_the_answer() -> None:
+    history = [
+        Turn("user", "HER2+ MBC on second-line Enhertu 5.4 mg/kg."),
+        Turn("assistant", "T-DXd is given at 5.4 mg/kg [1]."),
+        Turn("user", "She had grade 3 nausea, so we dropped her to 4.4 mg/kg."),
+        Turn("assistant", "Trastuzumab and T-DM1 must never be substituted for it [1]."),
+    ]
+    standalone = standalone_question("can I go back up?", history, PatientContext(), LEXICON)
+    assert standalone.startswith("can I go back up? (trastuzumab deruxtecan, trastuzumab")
 
 
 def test_an_answer_lead_without_drugs_falls_back_to_the_user_turn() -> None:

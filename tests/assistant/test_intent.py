@@ -54,9 +54,18 @@ def test_how_a_named_drug_is_given_is_a_dose_question() -> None:
 
 
 @pytest.mark.parametrize(
+    "question", ["nausea gone, can I bump her back up to 5.4?", "Can we re-escalate the dose?"]
+)
+def test_going_back_up_to_an_earlier_dose_is_a_dose_reduction_question(question: str) -> None:
+    assert intents(question)[0] is Intent.DOSE
+    assert Role.REDUCTION in roles(question)
+
+
+@pytest.mark.parametrize(
     ("sentence", "expected"),
     [
         ("Zorbatinib is reduced to 100 mg twice daily if not tolerated.", Role.REDUCTION),
+        ("Resume velmab one level lower if it took longer.", Role.REDUCTION),
         ("Hold T-DXd for grade 1 ILD until resolved.", Role.ACTION),
         ("Assess LVEF at baseline.", Role.MONITORING),
         ("Embryo-fetal toxicity is a boxed warning.", Role.CAUTION),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.intent import Intent
-from assistant.search import KINDS_FOR, preferred_kinds, search_query
+from assistant.search import KINDS_FOR, next_regimens, preferred_kinds, search_query
 from guardrails.lexicon import Lexicon
 from guardrails.records import PatientContext, Recommendation
 from tests.conftest import FIXTURES
@@ -31,6 +31,13 @@ def test_a_treatment_query_drops_the_failed_drug_and_adds_the_situation_and_regi
 def test_drugs_the_disease_did_not_progress_on_stay_in_the_query() -> None:
     query = search_query("Is velmab next?", Intent.GENERAL, SECOND_LINE, PatientContext(), LEXICON)
     assert query == "Is velmab next? (second line; velmab)"
+
+
+def test_a_regimen_with_a_drug_to_avoid_is_not_a_next_regimen() -> None:
+    recommendation = SECOND_LINE.model_copy(
+        update={"preferred": (), "acceptable": ("zv", "velmab"), "avoid": ("zorbatinib",)}
+    )
+    assert next_regimens(recommendation, PatientContext(), LEXICON) == ["velmab"]
 
 
 def test_without_preferred_regimens_the_first_two_acceptable_ones_are_named() -> None:

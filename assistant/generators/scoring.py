@@ -1,0 +1,187 @@
+"""How well each sentence of the retrieved passages answers a question: the extractive
+generator's scores.
+
+    scorer = SentenceScorer(rules)
+    ranked = scorer.candidates(request, request.candidates, request.question, Intent.DOSE)
+
+A sentence scores by the question's terms it shares (concepts count double) and its passage's
+rank, and counts for less when it leaves out the drug or trial the user named, doses a drug with
+a partner the dose question did not name, is about another line of therapy or a subgroup not
+asked about, or comes from a superseded source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.generators.base import GenerationRequest
+from assistant.intent import LAYOUTS, Intent, Role, roles
+from assistant.labs import fits, measured_values
+from assistant.records import Evidence
+from guardrails.grounding import POPULATION_CLASS
+from guardrails.lexicon import ConceptKind
+from guardrails.records import FactStatus, PatientContext
+from guardrails.rules import RuleBook
+from guardrails.text import split_sentences
+from ingest.lexical import Tokenizer
+from ingest.records import SourceStatus
+
+_HISTORY_CUES = re.compile(r"\b(20[01]\d|superseded|previous|older|history of the|used to)\b", re.I)
+_SKIP_LINE = re.compile(r"^\s*(#|\||---)")
+_LINE_WORDS = re.compile(r"\b(first|second|third|later)[- ]line\b", re.I)
+_LINE_ORDER = {"first": 1, "second": 2, "third": 3, "later": 3}
+_AFTER = re.compile(r"\b(?:after|following|progress\w*(?: on| during)?|beyond|post)\b[^.;]*$", re.I)
+_SUBGROUP = re.compile(r"\b(?:subgroups?|subsets?|stable|active|untreated|exploratory)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    evidence: Evidence
+    terms: frozenset[str]
+    roles: frozenset[Role]
+    score: float
+
+
+class SentenceScorer:
+    def __init__(self, rules: RuleBook) -> None:
+        self.rules = rules
+        self.tokenizer = Tokenizer(rules.lexicon)
+        lexicon = rules.lexicon
+        self._combined = {
+            d
+            for c in lexicon.concepts.values()
+            if c.kind is ConceptKind.REGIMEN
+            for d in lexicon.drugs_of(c.id)
+        }
+
+    def candidates(
+        self,
+        request: GenerationRequest,
+        evidence: Iterable[Evidence],
+        query: str,
+        primary: Intent,
+        asked: str = "",
+    ) -> list[Candidate]:
+        """Sentences scored for the query; those without a drug or trial the user named (in
+        `asked`, else in the query) count for less."""
+        query_terms = self.tokenizer(query)
+        weights = _weights(query_terms)
+        focus = self._focus(self.tokenizer(asked)) or self._focus(query_terms)
+        # A dose question about some drugs ("lapatinib + capecitabine doses?") wants their
+        # doses, not those of regimens with other partners.
+        partners = self._partners(focus) if primary is Intent.DOSE else None
+        wants_history = bool(_HISTORY_CUES.search(request.question))
+        wants_subgroup = bool(_SUBGROUP.search(request.question))
+        values = measured_values(request.question)
+        asked_line = request.line or max(
+            (_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(query)), default=None
+        )
+        populations = self._populations(query) | self._context_populations(request.context)
+        asked_roles = roles(query) - {Role.OTHER, Role.RECOMMENDATION}
+        first_roles = asked_roles or set(LAYOUTS[primary][0][1])
+        found: list[Candidate] = []
+        for rank, passage in enumerate(evidence):
+            if passage.n is None:
+                continue
+            passage_weight = 1.0 / (1.0 + 0.12 * rank)
+            summary = passage.chunk.section.lower().startswith("summary")
+            for span in split_sentences(passage.chunk.text):
+                text = span.text.strip().lstrip("-* ").strip()
+                if len(text) < 30 or _SKIP_LINE.match(text):
+                    continue
+                terms = frozenset(self.tokenizer(text))
+                overlap = sum(w for t, w in weights.items() if t in terms)
+                sentence_roles = frozenset(roles(text))
+                score = 0.65 * overlap + 0.35 * passage_weight
+                if focus and not focus & terms:
+                    score *= 0.35
+                elif partners is not None and self._drugs(terms) - partners:
+                    score *= 0.6
+                lines = _topic_lines(text)
+                if asked_line is not None and lines and asked_line not in lines:
+                    # a first-line sentence for a second-line question (the pathway's line is
+                    # surer than words in the question)
+                    score *= 0.25 if request.line else 0.4
+                if self._populations(text) - populations:
+                    score *= 0.5  # a subgroup (HR-positive, brain metastases) not asked about
+                elif _SUBGROUP.search(text) and not wants_subgroup:
+                    score *= 0.8  # whole-trial results before subgroup results
+                if sentence_roles & first_roles:
+                    score += 0.12
+                fit = fits(values, text) if values else None
+                if fit is not None:
+                    score *= 1.25 if fit else 0.5  # the threshold this patient's value is in
+                if summary:
+                    score += 0.05
+                if passage.source.status is SourceStatus.SUPERSEDED and not wants_history:
+                    score *= 0.3
+                if len(text) > 400:
+                    score *= 0.85
+                found.append(Candidate(text, passage, terms, sentence_roles, score))
+        found.sort(key=lambda c: -c.score)
+        return found
+
+    def _populations(self, text: str) -> set[str]:
+        lexicon = self.rules.lexicon
+        return {
+            m.concept_id
+            for m in lexicon.find(text)
+            if (c := lexicon.get(m.concept_id)) is not None and c.drug_class == POPULATION_CLASS
+        }
+
+    @staticmethod
+    def _context_populations(context: PatientContext) -> set[str]:
+        found = set()
+        if context.hr.status is FactStatus.STATED and context.hr.value == "positive":
+            found.add("hr-positive")
+        if context.brain_mets.status is FactStatus.STATED:
+            found.add("brain-metastases")
+        return found
+
+    def _drugs(self, terms: Iterable[str]) -> set[str]:
+        """The drugs a sentence names that some regimen combines (not supportive drugs)."""
+        return {t[2:] for t in terms if t[2:] in self._combined}
+
+    def _partners(self, named: set[str]) -> set[str] | None:
+        """The drugs a question names, with the ingredients of a named combination product
+        (pertuzumab and trastuzumab in Phesgo); None when it names none."""
+        lexicon = self.rules.lexicon
+        drugs = {d for t in named for d in lexicon.drugs_of(t[2:])}
+        if not drugs:
+            return None
+        generics = " ".join(lexicon.label(d).lower() for d in drugs)
+        ingredients = {
+            c.id
+            for c in lexicon.concepts.values()
+            if c.kind is ConceptKind.DRUG and re.search(rf"\b{re.escape(c.id)}\b", generics)
+        }
+        return drugs | ingredients
+
+    def _focus(self, terms: Iterable[str]) -> set[str]:
+        return {t for t in terms if t.startswith("c:") and self._is_focus(t)}
+
+    def _is_focus(self, token: str) -> bool:
+        """Drugs, regimens and terms the question names must appear in a quoted sentence."""
+        concept = self.rules.lexicon.get(token[2:])
+        if concept is None or concept.id == "chemotherapy":
+            return False
+        return concept.kind is ConceptKind.TRIAL or concept.drug_class != ""
+
+
+def _topic_lines(text: str) -> set[int]:
+    """The lines of therapy a sentence is about; 'after first-line X' is history, not topic."""
+    lines = set()
+    for match in _LINE_WORDS.finditer(text):
+        if not _AFTER.search(text[max(0, match.start() - 40) : match.start()]):
+            lines.add(_LINE_ORDER[match.group(1).lower()])
+    return lines
+
+
+def _weights(terms: list[str]) -> dict[str, float]:
+    """Concept tokens count double; weights sum to 1."""
+    raw = {t: (2.0 if t.startswith("c:") else 1.0) for t in terms}
+    total = sum(raw.values()) or 1.0
+    return {t: w / total for t, w in raw.items()}
