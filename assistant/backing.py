@@ -27,6 +27,7 @@ MAX_FACET_DRUGS = 3
 MAX_TRIALS = 2  # named trials whose passages a question gets
 TRIAL_PASSAGES = 4
 MAX_SUPPORT = 2  # supporting passages per recommendation
+_DESIGN_SECTIONS = ("design", "population", "arms", "eligib", "endpoint")
 _TOXICITY_GRADE = re.compile(r"\bgrade [1-4]\b", re.IGNORECASE)  # a dose after a toxicity
 
 
@@ -193,15 +194,20 @@ def add_trial_focus(plan: Plan, retriever: Retriever, question: str, lexicon: Le
         own = _trial_sources(retriever, mention.concept_id, lexicon)
         filters = Filters(source_ids=own) if own else Filters(kinds=("trial",))
         found = retriever.retrieve(query, k=3 * TRIAL_PASSAGES, filters=filters, per_source=12)
-        ranked = sorted(found.evidence, key=lambda e: _section_rank(e.chunk.section.lower()))
+        design = Role.DESIGN in roles(question)
+        ranked = sorted(found.evidence, key=lambda e: _section_rank(e.chunk.section, design))
         for evidence in ranked[:TRIAL_PASSAGES]:
             n = plan.add(evidence)
             if n is not None and n not in plan.support:
                 plan.support.append(n)
 
 
-def _section_rank(section: str) -> int:
-    """Headline results first: the summary, then the results sections, then the rest."""
+def _section_rank(section: str, design: bool) -> int:
+    """Headline results first: the summary, then the results sections, then the rest; for a
+    question about the design, the design sections (design, population, arms) first."""
+    section = section.lower()
+    if design and any(word in section for word in _DESIGN_SECTIONS):
+        return -1
     return 0 if section.startswith("summary") else 1 if "result" in section else 2
 
 

@@ -140,7 +140,7 @@ _ROLE_CUES: dict[Role, re.Pattern[str]] = {
     ),
     Role.DESIGN: _cue(
         r"randomi|enrolled|assigned|phase \d|single[- ]arm|open-label|"
-        r"eligib|entry|primary endpoint"
+        r"eligib|entry|primary endpoint|(?:experimental|control|treatment) arms?\b"
     ),
 }
 

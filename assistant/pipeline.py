@@ -155,9 +155,10 @@ class Cairn:
 
         query = search_query(standalone, primary, recommendation, context, lexicon)
         started = time.perf_counter()
+        asked_before = next((t.content for t in reversed(history) if t.role == "user"), "")
         plan = make_plan(
             query, question, primary, recommendation, context, self.retriever, self.rules,
-            self.settings.retrieval, judge, filters,
+            self.settings.retrieval, judge, filters, asked_before,
         )  # fmt: skip
         retrieve_ms = round((time.perf_counter() - started) * 1000, 2)
         request = GenerationRequest(

@@ -4,8 +4,9 @@
 
 - main passages: hybrid retrieval for the (standalone) question;
 - notices: urgent-care notices for emergency signs in the question, cited to their sources;
-- pitfalls: a question that proposes a known error ("stop HP with the docetaxel?") gets the
-  pathway's rule as a lead line, cited to its sources;
+- pitfalls: a question that proposes a known error ("stop HP with the docetaxel?"), alone or
+  with the user's turn before (`earlier`), gets the pathway's rule as a lead line, cited to its
+  sources;
 - trial focus, lead and dose facets: see `assistant.backing`.
 All passages share one numbering, 1..n.
 """
@@ -43,6 +44,7 @@ def make_plan(
     settings: RetrievalSettings,
     judge: Callable[[RetrievalResult], ScopeDecision],
     filters: Filters | None = None,
+    earlier: str = "",
 ) -> Plan:
     kinds = preferred_kinds(question, primary)
     result = retriever.retrieve(question, settings.top_k, filters, kinds)
@@ -60,7 +62,11 @@ def make_plan(
     if recommendation is not None and primary in (Intent.TREATMENT, Intent.GENERAL):
         add_lead(plan, recommendation, context, retriever, rules)
         add_dose_facets(plan, original, recommendation, context, retriever, rules)
-    for rule in pitfalls_asked(original, rules.pathway):
+    # A follow-up may propose the error with the turn before ("finished 6 cycles" ... "so we
+    # can stop everything now?"); an error the earlier turn proposed alone was answered there.
+    answered = {rule.id for rule in pitfalls_asked(earlier, rules.pathway)}
+    proposed = pitfalls_asked(f"{earlier} {original}".strip(), rules.pathway)
+    for rule in [r for r in proposed if r.id not in answered]:
         numbers = backing_for(plan, retriever, rule.message, rule.sources)
         if numbers:
             plan.lead.append(Line(rule.message, numbers))

@@ -168,7 +168,10 @@ class ExtractiveGenerator:
 
 
 def _figures(terms: frozenset[str]) -> set[str]:
-    return {t for t in terms if _FIGURE.fullmatch(t) and not _YEAR.fullmatch(t)}
+    """The figures of a sentence; when it has decimals (results: 58.9%, HR 0.33), only those,
+    so shared framing numbers (a 95% CI, a 12-month rate) do not make two results alike."""
+    found = {t for t in terms if _FIGURE.fullmatch(t) and not _YEAR.fullmatch(t)}
+    return {t for t in found if "." in t} or found
 
 
 def _per_passage(primary: Intent) -> int:

@@ -111,3 +111,16 @@ def test_with_heart_failure_no_regimen_of_a_drug_to_avoid_gets_a_dose(real_cairn
     question = "pt w/ LVEF 45% and hx of CHF. can she still get THP first line?"
     plan = plan_for(real_cairn, question, Intent.TREATMENT)
     assert "trastuzumab-deruxtecan" not in {facet.concept_id for facet in plan.facets}
+
+
+@pytest.mark.integration
+def test_a_question_about_a_trials_design_gets_its_design_passages_first(
+    real_cairn: Cairn,
+) -> None:
+    question = "PATINA design: how many induction cycles before randomisation, which arms?"
+    plan = plan_for(real_cairn, question, Intent.TRIAL)
+    sections = [section.lower() for source, section in supporting(plan) if source == "patina"]
+    assert any(word in sections[0] for word in ("design", "population", "arms", "endpoint"))
+    results = plan_for(real_cairn, "PATINA results?", Intent.TRIAL)
+    first = next(section.lower() for source, section in supporting(results) if source == "patina")
+    assert first.startswith("summary") or "result" in first

@@ -74,6 +74,7 @@ def test_going_back_up_to_an_earlier_dose_is_a_dose_reduction_question(question:
         ("T-DM1 is an alternative.", Role.ALTERNATIVE),
         ("Median PFS was 28.8 vs 6.8 months (HR 0.33).", Role.RESULT),
         ("The phase 3 trial enrolled 524 patients.", Role.DESIGN),
+        ("In ZORBA-1, the experimental arm received zorbatinib plus velmab.", Role.DESIGN),
         ("Velmab is given at 6 mg/kg.", Role.DOSE),
     ],
 )

@@ -121,6 +121,19 @@ def test_a_follow_up_carries_the_facts_and_the_drugs_of_earlier_turns(
     assert not alone.context.ild_history.known and alone.assumptions == []
 
 
+def test_a_follow_up_that_proposes_a_known_error_with_the_turn_before_gets_the_rule(
+    real_cairn: Cairn,
+) -> None:
+    history = [
+        Turn("user", "ER-negative HER2+ MBC, finished 6 cycles of THP, complete response."),
+        Turn("assistant", "HER2-targeted therapy continues [1]."),
+    ]
+    answer = real_cairn.ask("so we can stop everything now?", history)
+    assert "stopping it with the chemotherapy is a known error" in answer.text
+    alone = real_cairn.ask("so we can stop everything now?")
+    assert "known error" not in alone.text
+
+
 def test_a_fact_given_as_an_override_is_used_and_marked_as_set_by_the_user(
     real_cairn: Cairn,
 ) -> None:
