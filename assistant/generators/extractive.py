@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from assistant.generators.base import URGENT, GenerationRequest, cite
-from assistant.generators.scoring import Candidate, SentenceScorer
+from assistant.generators.scoring import Candidate, SentenceScorer, query_weights
 from assistant.intent import LAYOUTS, Intent, Role, heading_for
 from assistant.plan import Facet
 from guardrails.answer import parse_answer
@@ -32,6 +32,7 @@ MAX_SENTENCES = 7
 MAX_PER_PASSAGE = 3
 DUPLICATE_OVERLAP = 0.6
 KEEP_RATIO = 0.5  # keep sentences scoring at least this share of the best one
+COVERAGE = 0.6  # the weight of question terms a sentence adds to those already answered
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")  # a number, not a code like "4b5"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _LEAD = "For this patient"
@@ -91,9 +92,20 @@ class ExtractiveGenerator:
         best = candidates[0].score
         taken_terms = [frozenset(self.tokenizer(t)) for t in taken]
         per_passage: dict[str, int] = {}
-        for candidate in candidates:
-            if len(chosen) >= MAX_SENTENCES or candidate.score < best * KEEP_RATIO:
-                break
+        # the question's own words (not concepts: those the score counts already)
+        weights = query_weights([t for t in self.tokenizer(request.question) if ":" not in t])
+        covered = set().union(*taken_terms)
+        pool = [c for c in candidates if c.score >= best * KEEP_RATIO]
+
+        def gain(c: Candidate) -> float:
+            """After the first sentence, the words of the question no chosen sentence has yet
+            count too ("when does the rash start, and what about the liver?")."""
+            new = sum(w for t, w in weights.items() if t in c.terms - covered)
+            return c.score + (COVERAGE * new if chosen else 0.0)
+
+        while pool and len(chosen) < MAX_SENTENCES:
+            candidate = max(pool, key=gain)
+            pool.remove(candidate)
             chunk_id = candidate.evidence.chunk.id
             if per_passage.get(chunk_id, 0) >= _per_passage(primary):
                 continue
@@ -103,6 +115,7 @@ class ExtractiveGenerator:
             if not self._safe(candidate.text, request.context):
                 continue
             chosen.append(candidate)
+            covered |= candidate.terms
             per_passage[chunk_id] = per_passage.get(chunk_id, 0) + 1
         return chosen
 

@@ -68,7 +68,7 @@ class SentenceScorer:
         """Sentences scored for the query; those without a drug or trial the user named (in
         `asked`, else in the query) count for less."""
         query_terms = self.tokenizer(query)
-        weights = _weights(query_terms)
+        weights = query_weights(query_terms)
         focus = self._focus(self.tokenizer(asked)) or self._focus(query_terms)
         # A dose question about some drugs ("lapatinib + capecitabine doses?") wants their
         # doses, not those of regimens with other partners.
@@ -180,7 +180,7 @@ def _topic_lines(text: str) -> set[int]:
     return lines
 
 
-def _weights(terms: list[str]) -> dict[str, float]:
+def query_weights(terms: list[str]) -> dict[str, float]:
     """Concept tokens count double; weights sum to 1."""
     raw = {t: (2.0 if t.startswith("c:") else 1.0) for t in terms}
     total = sum(raw.values()) or 1.0
