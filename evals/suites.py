@@ -19,7 +19,9 @@ from guardrails.overrides import KEYS as CONTEXT_KEYS
 from guardrails.overrides import parse_override
 from guardrails.yamlio import unknown_fields
 
-HELD_OUT = "heldout"  # golden files written blind to the system: heldout-<category>.yaml
+# Golden files written blind to the system: heldout-<category>.yaml (the first batch),
+# heldout2-<category>.yaml (the second); `heldout` selects every batch, `heldout2` one.
+HELD_OUT = "heldout"
 _NO_LEXICON = Lexicon()
 CATEGORIES = (
     "first line", "relapse timing", "second line", "third line and later", "brain metastases",
@@ -75,8 +77,8 @@ class Suites:
     adversarial: list[AdversarialCase] = field(default_factory=list)
 
     def select(self, names: list[str]) -> Suites:
-        """Keep the suites named: 'golden', 'adversarial', 'heldout' (the held-out golden
-        files), a category or a file stem."""
+        """Keep the suites named: 'golden', 'adversarial', 'heldout' (every held-out golden
+        file) or one held-out batch ('heldout2'), a category or a file stem."""
         if not names:
             return self
         wanted = {n.lower() for n in names}
@@ -84,7 +86,8 @@ class Suites:
         def keep(path: str, *labels: str) -> bool:
             stem = Path(path).stem.lower()
             parent = Path(path).parent.name.lower()
-            held_out = {HELD_OUT} if stem.startswith(HELD_OUT + "-") else set()
+            batch = stem.split("-")[0]
+            held_out = {HELD_OUT, batch} if batch.startswith(HELD_OUT) else set()
             return bool(wanted & {stem, parent, *held_out, *(label.lower() for label in labels)})
 
         return Suites(

@@ -83,12 +83,12 @@ def test_the_real_adversarial_suites_have_faulty_and_clean_answers(real_suites: 
 @pytest.mark.parametrize(
     ("names", "golden_files", "adversarial_files"),
     [
-        (["golden"], 26, 0),  # 13 categories, each with a held-out file
+        (["golden"], 39, 0),  # 13 categories, each with two held-out files
         (["adversarial"], 0, 6),
-        (["first line"], 2, 0),  # the category: its file and its held-out file
+        (["first line"], 3, 0),  # the category: its file and its held-out files
         (["first-line", "arithmetic"], 1, 1),
         (["doses"], 1, 1),  # a file stem in both folders
-        (["DOSES AND SCHEDULES"], 2, 0),
+        (["DOSES AND SCHEDULES"], 3, 0),
     ],
 )
 def test_select_keeps_the_named_suites(
@@ -274,10 +274,16 @@ def test_a_misspelt_field_is_reported(tmp_path: Path) -> None:
 def test_heldout_selects_every_held_out_file_and_nothing_else(real_suites: Suites) -> None:
     held_out = real_suites.select(["heldout"])
     assert held_out.golden and not held_out.adversarial
-    assert all(Path(c.path).stem.startswith("heldout-") for c in held_out.golden)
+    assert all(Path(c.path).stem.startswith("heldout") for c in held_out.golden)
     assert len(held_out.golden) == sum(
-        Path(c.path).stem.startswith("heldout-") for c in real_suites.golden
+        Path(c.path).stem.startswith("heldout") for c in real_suites.golden
     )
+
+
+def test_a_held_out_batch_is_selected_by_its_prefix(real_suites: Suites) -> None:
+    second = real_suites.select(["heldout2"])
+    assert second.golden and all(c.id.startswith("h2-") for c in second.golden)
+    assert len(second.golden) < len(real_suites.select(["heldout"]).golden)
 
 
 def test_a_context_value_the_command_line_would_refuse_is_reported(tmp_path: Path) -> None:
