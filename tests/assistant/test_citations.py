@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from assistant.citations import citation_of, references, renumber
 from assistant.records import Evidence
-from ingest.records import Chunk, Source, SourceKind, SourceStatus
+from ingest.records import SourceKind, SourceStatus
+from tests.evidence import make_evidence
 
 
 def evidence(n: int, source_id: str, status: str = "current") -> Evidence:
-    superseded = status == "superseded"
-    source = Source(
-        id=source_id,
-        title=f"Title of {source_id}",
+    return make_evidence(
+        source_id,
+        f"Passage {n} text.",
+        n=n,
+        section=f"Section {n}",
         kind=SourceKind.TRIAL,
+        title=f"Title of {source_id}",
         citation=f"Citation of {source_id}",
         year=2020 + n,
-        last_reviewed=dt.date(2025, 1, 1),
         status=SourceStatus(status),
-        superseded_by="successor" if superseded else None,
+        superseded_by="successor" if status == "superseded" else None,
         url=f"https://example.org/{source_id}",
     )
-    chunk = Chunk(
-        id=f"{source_id}:section-{n}:0:abc",
-        source_id=source_id,
-        section=f"Section {n}",
-        text=f"Passage {n} text.",
-        start=0,
-        end=16,
-        title=source.title,
-        kind=source.kind,
-        status=source.status,
-        year=source.year,
-    )
-    return Evidence(chunk=chunk, source=source, score=1.0, n=n)
 
 
 EVIDENCE = [
@@ -91,7 +78,7 @@ def test_citation_of_carries_the_source_and_the_passage() -> None:
     assert (citation.year, citation.status, citation.url) == (
         2023, "superseded", "https://example.org/gamma",
     )  # fmt: skip
-    assert citation.chunk_id == "gamma:section-3:0:abc"
+    assert citation.chunk_id == "gamma:section-3:0:aa"
     assert citation.snippet == "Passage 3 text."
 
 

@@ -3,8 +3,6 @@ dose facets for the recommended drugs (the search query is in test_search.py).""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from assistant.intent import Intent
@@ -14,7 +12,7 @@ from assistant.planning import make_plan
 from assistant.records import Evidence
 from assistant.retrieval import RetrievalResult
 from assistant.scope import ScopeDecision
-from ingest.records import Chunk, Source, SourceKind
+from tests.evidence import make_evidence
 
 FIRST_LINE = "What is the first-line treatment of widget disease?"
 
@@ -23,27 +21,7 @@ FIRST_LINE = "What is the first-line treatment of widget disease?"
 
 
 def evidence(source_id: str, section: str, n: int | None = None) -> Evidence:
-    source = Source(
-        id=source_id,
-        title=source_id.title(),
-        kind=SourceKind.LABEL,
-        citation="c",
-        year=2024,
-        last_reviewed=dt.date(2025, 1, 1),
-    )
-    chunk = Chunk(
-        id=f"{source_id}:{section}:0:aa",
-        source_id=source_id,
-        section=section,
-        text=f"{section} text.",
-        start=0,
-        end=10,
-        title=source.title,
-        kind=source.kind,
-        status=source.status,
-        year=source.year,
-    )
-    return Evidence(chunk=chunk, source=source, score=0.5, n=n)
+    return make_evidence(source_id, f"{section} text.", n=n, section=section, score=0.5)
 
 
 def plan_of(*main: Evidence, ranked: tuple[str, ...] = ()) -> Plan:

@@ -3,7 +3,6 @@ the vocabulary is every word of the real sources, as the index snapshot builds i
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -20,9 +19,9 @@ from assistant.settings import RetrievalSettings
 from guardrails.context import extract_context
 from guardrails.lexicon import Lexicon
 from ingest.corpus_info import CorpusInfo
-from ingest.records import Chunk, Source, SourceKind, SourceStatus
 from ingest.sources import load_sources
 from tests.conftest import REAL_CORPUS
+from tests.evidence import make_evidence
 
 LEXICON = Lexicon.load(REAL_CORPUS / "rules" / "lexicon.yaml")
 INFO = CorpusInfo.load(REAL_CORPUS / "corpus.yaml")
@@ -42,27 +41,7 @@ VOCABULARY = _vocabulary()
 
 
 def _evidence() -> Evidence:
-    source = Source(
-        id="label-x",
-        title="A label",
-        kind=SourceKind.LABEL,
-        citation="Label 2025",
-        year=2025,
-        last_reviewed=dt.date(2025, 1, 1),
-    )
-    chunk = Chunk(
-        id="label-x:dose:0:abc",
-        source_id="label-x",
-        section="Dose",
-        text="A passage.",
-        start=0,
-        end=10,
-        title="A label",
-        kind=SourceKind.LABEL,
-        status=SourceStatus.CURRENT,
-        year=2025,
-    )
-    return Evidence(chunk=chunk, source=source, score=1.0, dense=0.9)
+    return make_evidence(title="A label", citation="Label 2025", dense=0.9)
 
 
 def result(similarity: float, found: bool = True) -> RetrievalResult:

@@ -4,17 +4,14 @@ gets a sentence."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from assistant.generators.base import GenerationRequest
 from assistant.generators.extractive import ExtractiveGenerator, _duplicate
 from assistant.intent import Intent
-from assistant.records import Evidence
 from guardrails.records import PatientContext
 from guardrails.rules import RuleBook
 from ingest.lexical import Tokenizer
-from ingest.records import Chunk, Source, SourceKind
 from tests.conftest import FIXTURES
+from tests.evidence import make_evidence
 
 TOKENS = Tokenizer()
 
@@ -41,30 +38,6 @@ def test_two_results_sharing_only_their_framing_numbers_are_not_duplicates() -> 
     assert not _duplicate(pfs, cns)
 
 
-def passage(text: str, n: int) -> Evidence:
-    source = Source(
-        id=f"source-{n}",
-        title="Zorbatinib label",
-        kind=SourceKind.LABEL,
-        citation="c",
-        year=2024,
-        last_reviewed=dt.date(2025, 1, 1),
-    )
-    chunk = Chunk(
-        id=f"source-{n}:safety:0:aa",
-        source_id=source.id,
-        section="Safety",
-        text=text,
-        start=0,
-        end=len(text),
-        title=source.title,
-        kind=source.kind,
-        status=source.status,
-        year=source.year,
-    )
-    return Evidence(chunk=chunk, source=source, score=0.5, n=n)
-
-
 def test_a_two_part_question_gets_a_sentence_for_its_second_part() -> None:
     """Eight sentences answer "when does the rash start"; the one about the liver, which scores
     lower, still makes the answer because no other sentence answers that part."""
@@ -81,7 +54,10 @@ def test_a_two_part_question_gets_a_sentence_for_its_second_part() -> None:
     ]
     rash = [f"Zorbatinib rash on the {site} starts early." for site in sites]
     liver = "Zorbatinib can harm the liver."
-    evidence = [passage(text, n) for n, text in enumerate([*rash, liver], start=1)]
+    evidence = [
+        make_evidence(f"source-{n}", text, n=n, section="Safety")
+        for n, text in enumerate([*rash, liver], start=1)
+    ]
     question = "when does the zorbatinib rash start, and what about the liver?"
     request = GenerationRequest(question, PatientContext(), evidence, intent=Intent.SAFETY)
     assert liver in ExtractiveGenerator(rules).compose(request)

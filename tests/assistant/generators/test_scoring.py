@@ -3,7 +3,6 @@ question names, and the passage's rank."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -12,11 +11,10 @@ import pytest
 from assistant.generators.base import GenerationRequest
 from assistant.generators.scoring import SentenceScorer
 from assistant.intent import Intent
-from assistant.records import Evidence
 from guardrails.records import PatientContext
 from guardrails.rules import RuleBook
-from ingest.records import Chunk, Source, SourceKind
 from tests.conftest import FIXTURES
+from tests.evidence import make_evidence
 
 # A partner drug, a regimen with it, a supportive drug in no regimen, and a combination product.
 EXTRA_LEXICON = """
@@ -51,69 +49,38 @@ def scorer(tmp_path_factory: pytest.TempPathFactory) -> SentenceScorer:
     return SentenceScorer(RuleBook.load(Path(folder)))
 
 
-def passage(text: str, n: int = 1) -> Evidence:
-    source = Source(
-        id=f"source-{n}",
-        title="Zorbatinib label",
-        kind=SourceKind.LABEL,
-        citation="c",
-        year=2024,
-        last_reviewed=dt.date(2025, 1, 1),
-    )
-    chunk = Chunk(
-        id=f"source-{n}:dosing:0:aa",
-        source_id=source.id,
-        section="Dosing",
-        text=text,
-        start=0,
-        end=len(text),
-        title=source.title,
-        kind=source.kind,
-        status=source.status,
-        year=source.year,
-    )
-    return Evidence(chunk=chunk, source=source, score=0.5, n=n)
-
-
 def scores(
     scorer: SentenceScorer, question: str, text: str, intent: Intent, asked: str = ""
 ) -> dict[str, float]:
-    request = GenerationRequest(question, PatientContext(), [passage(text)], intent=intent)
+    request = GenerationRequest(
+        question, PatientContext(), [make_evidence(text=text, n=1)], intent=intent
+    )
     ranked = scorer.candidates(request, request.evidence, question, intent, asked)
     return {c.text.split(" is ")[0]: c.score for c in ranked}
 
 
-def test_a_dose_question_prefers_the_dose_with_the_partner_it_names(
-    scorer: SentenceScorer,
+@pytest.mark.parametrize(
+    ("question", "preferred", "other"),
+    [
+        # the partner the question names, not another regimen's
+        ("zorbatinib + velmab doses?", "Zorbatinib alone", "Zorbatinib with quenib"),
+        # a supportive drug in no regimen is not a partner the question left out
+        (
+            "zorbatinib dose and nausea prophylaxis?",
+            "Zorbatinib with calmex",
+            "Zorbatinib with quenib",
+        ),
+        # the ingredients of a named combination product are its partners
+        ("Zorvel dose?", "Zorvel with zorbatinib and velmab inside", "Zorvel with quenib"),
+    ],
+)
+def test_a_dose_question_prefers_doses_with_the_partners_it_names(
+    scorer: SentenceScorer, question: str, preferred: str, other: str
 ) -> None:
-    text = (
-        "Zorbatinib alone is given at 150 mg orally twice daily. "
-        "Zorbatinib with quenib is given at 150 mg orally twice daily."
-    )
-    found = scores(scorer, "zorbatinib + velmab doses?", text, Intent.DOSE)
-    assert found["Zorbatinib alone"] > found["Zorbatinib with quenib"]
-
-
-def test_a_supportive_drug_in_no_regimen_is_not_a_partner_the_question_left_out(
-    scorer: SentenceScorer,
-) -> None:
-    text = (
-        "Zorbatinib with calmex is given from the first dose onwards. "
-        "Zorbatinib with quenib is given from the first dose onwards."
-    )
-    found = scores(scorer, "zorbatinib dose and nausea prophylaxis?", text, Intent.DOSE)
-    assert found["Zorbatinib with calmex"] > found["Zorbatinib with quenib"]
-
-
-def test_the_ingredients_of_a_named_combination_product_are_its_partners(
-    scorer: SentenceScorer,
-) -> None:
-    text = (
-        "Zorvel with zorbatinib and velmab inside is given as one tablet daily. "
-        "Zorvel with quenib is given as one tablet daily."
-    )
-    found = scores(scorer, "Zorvel dose?", text, Intent.DOSE)
-    assert found["Zorvel with zorbatinib and velmab inside"] > found["Zorvel with quenib"]
+    dose = "is given at 150 mg orally once daily."
+    text = f"{preferred} {dose} {other} {dose}"
+    found = scores(scorer, question, text, Intent.DOSE)
+    assert found[preferred] > found[other]
 
 
 def test_the_drug_the_user_named_outweighs_the_drugs_a_follow_up_carries(
