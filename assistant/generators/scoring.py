@@ -33,6 +33,13 @@ _SKIP_LINE = re.compile(r"^\s*(#|\||---)")
 _LINE_WORDS = re.compile(r"\b(first|second|third|later)[- ]line\b", re.I)
 _LINE_ORDER = {"first": 1, "second": 2, "third": 3, "later": 3}
 _AFTER = re.compile(r"\b(?:after|following|progress\w*(?: on| during)?|beyond|post)\b[^.;]*$", re.I)
+# Words before a therapy the patient is on or had, not the therapy the question asks about.
+_GIVEN_BEFORE = re.compile(
+    r"\b(?:controlled|stable|progress\w*|responding|maintained|while|still|after|following|"
+    r"post|since|beyond|failed|prior|previous(?:ly)?|finished|completed)"
+    r"(?:\s+(?:on|with|to|of))?\s+(?:first|second|third|1st|2nd|3rd|\dL|[\w-]+[- ]line)?\s*$",
+    re.IGNORECASE,
+)
 _SUBGROUP = re.compile(r"\b(?:subgroups?|subsets?|stable|active|untreated|exploratory)\b", re.I)
 
 
@@ -69,7 +76,8 @@ class SentenceScorer:
         `asked`, else in the query) count for less."""
         query_terms = self.tokenizer(query)
         weights = query_weights(query_terms)
-        focus = self._focus(self.tokenizer(asked)) or self._focus(query_terms)
+        named = self._subject(asked)
+        focus = self._focus(query_terms) if named is None else named
         # A dose question about some drugs ("lapatinib + capecitabine doses?") wants their
         # doses, not those of regimens with other partners.
         partners = self._partners(focus) if primary is Intent.DOSE else None
@@ -159,6 +167,17 @@ class SentenceScorer:
             if c.kind is ConceptKind.DRUG and re.search(rf"\b{re.escape(c.id)}\b", generics)
         }
         return drugs | ingredients
+
+    def _subject(self, asked: str) -> set[str] | None:
+        """The drugs and trials the user's words ask about, leaving out the therapy the patient
+        is on or had ("controlled on HP", "after Kadcyla"); None when they name none at all."""
+        if not self._focus(self.tokenizer(asked)):
+            return None
+        subject = asked
+        for mention in reversed(self.rules.lexicon.find(asked)):
+            if _GIVEN_BEFORE.search(asked[max(0, mention.start - 40) : mention.start]):
+                subject = subject[: mention.start] + subject[mention.end :]
+        return self._focus(self.tokenizer(subject))
 
     def _focus(self, terms: Iterable[str]) -> set[str]:
         return {t for t in terms if t.startswith("c:") and self._is_focus(t)}

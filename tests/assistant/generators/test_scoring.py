@@ -96,3 +96,16 @@ def test_the_drug_the_user_named_outweighs_the_drugs_a_follow_up_carries(
         found["Quenib added to maintenance therapy lengthened progression-free survival."]
         > (found["Zorbatinib plus velmab"])
     )
+
+
+@pytest.mark.parametrize("given", ["controlled on zorbatinib", "progressing after zorbatinib"])
+def test_the_therapy_a_patient_is_on_or_had_is_not_what_the_question_asks_about(
+    scorer: SentenceScorer, given: str
+) -> None:
+    question = f"disease {given}: what is the next step for a single brain nodule?"
+    text = (
+        "A single brain nodule is removed by a surgeon as the next step. "
+        "Zorbatinib is given at 150 mg orally twice daily."
+    )
+    found = scores(scorer, question, text, Intent.TREATMENT, asked=question)
+    assert found["A single brain nodule"] > found["Zorbatinib"]
