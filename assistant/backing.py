@@ -202,6 +202,21 @@ def add_trial_focus(plan: Plan, retriever: Retriever, question: str, lexicon: Le
                 plan.support.append(n)
 
 
+def add_trial_results(plan: Plan, retriever: Retriever, question: str) -> None:
+    """A question that asks for the data ("what's the later-line data behind it?") without
+    naming a trial gets the results passage of each trial among its passages, offered to the
+    writer; the sources' ranking does not change."""
+    trials = [e.source.id for e in plan.evidence if e.source.kind.value == "trial"]
+    for source_id in list(dict.fromkeys(trials))[:MAX_TRIALS]:
+        found = retriever.retrieve(
+            question, k=TRIAL_PASSAGES, filters=Filters(source_ids=(source_id,)), per_source=12
+        ).evidence
+        headline = [e for e in found if _section_rank(e.chunk.section, design=False) < 2]
+        n = plan.add(headline[0]) if headline else None
+        if n is not None and n not in plan.offered:
+            plan.results.append(n)
+
+
 def _section_rank(section: str, design: bool) -> int:
     """Headline results first: the summary, then the results sections, then the rest; for a
     question about the design, the design sections (design, population, arms) first."""

@@ -164,7 +164,7 @@ class Cairn:
         request = GenerationRequest(
             standalone, context, plan.main, plan.extra, recommendation, plan.lead,
             plan.notices, plan.facets, primary, self.rules.pathway.line_of(context),
-            tuple(plan.support), question,
+            plan.offered, question,
         )  # fmt: skip
         earlier = self._earlier_context(history)
         carried = assumptions(earlier, context, lexicon) if history else []

@@ -43,6 +43,7 @@ class Plan:
     facets: list[Facet] = field(default_factory=list)
     notices: list[Line] = field(default_factory=list)
     support: list[int] = field(default_factory=list)
+    results: list[int] = field(default_factory=list)  # offered to the writer, not ranked
 
     @property
     def covered(self) -> bool:
@@ -62,6 +63,11 @@ class Plan:
     def _sources(self, numbers: Iterable[int]) -> list[str]:
         by_number = {e.n: e.source.id for e in self.evidence}
         return [by_number[n] for n in numbers if n in by_number]
+
+    @property
+    def offered(self) -> tuple[int, ...]:
+        """The passages beyond the main ones the writer may quote."""
+        return tuple(dict.fromkeys([*self.support, *self.results]))
 
     @property
     def lead_numbers(self) -> list[int]:

@@ -20,14 +20,16 @@ from assistant.backing import (
     add_dose_facets,
     add_lead,
     add_trial_focus,
+    add_trial_results,
     backing_for,
 )
-from assistant.intent import Intent
+from assistant.intent import Intent, intents
 from assistant.plan import Line, Plan
 from assistant.retrieval import Filters, RetrievalResult, Retriever
 from assistant.scope import ScopeDecision
 from assistant.search import preferred_kinds
 from assistant.settings import RetrievalSettings
+from guardrails.lexicon import ConceptKind
 from guardrails.records import PatientContext, Recommendation
 from guardrails.rules import RuleBook
 from guardrails.safety import emergencies, pitfalls_asked
@@ -62,6 +64,9 @@ def make_plan(
     if recommendation is not None and primary in (Intent.TREATMENT, Intent.GENERAL):
         add_lead(plan, recommendation, context, retriever, rules)
         add_dose_facets(plan, original, recommendation, context, retriever, rules)
+    named_trial = any(m.kind is ConceptKind.TRIAL for m in rules.lexicon.find(original))
+    if Intent.TRIAL in intents(original, rules.lexicon) and not named_trial:
+        add_trial_results(plan, retriever, original)
     # A follow-up may propose the error with the turn before ("finished 6 cycles" ... "so we
     # can stop everything now?"); an error the earlier turn proposed alone was answered there.
     answered = {rule.id for rule in pitfalls_asked(earlier, rules.pathway)}

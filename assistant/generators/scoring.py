@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.generators.base import GenerationRequest
-from assistant.intent import LAYOUTS, Intent, Role, roles
+from assistant.intent import LAYOUTS, Intent, Role, intents, roles
 from assistant.labs import fits, measured_values
 from assistant.records import Evidence
 from guardrails.grounding import POPULATION_CLASS
@@ -89,6 +89,8 @@ class SentenceScorer:
         )
         populations = self._populations(query) | self._context_populations(request.context)
         asked_roles = roles(query) - {Role.OTHER, Role.RECOMMENDATION}
+        if Intent.TRIAL in intents(query):  # words that ask for results, not a trial name
+            asked_roles.add(Role.RESULT)  # "what's the data behind it?" asks for results
         first_roles = asked_roles or set(LAYOUTS[primary][0][1])
         found: list[Candidate] = []
         for rank, passage in enumerate(evidence):

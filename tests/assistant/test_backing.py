@@ -124,3 +124,19 @@ def test_a_question_about_a_trials_design_gets_its_design_passages_first(
     results = plan_for(real_cairn, "PATINA results?", Intent.TRIAL)
     first = next(section.lower() for source, section in supporting(results) if source == "patina")
     assert first.startswith("summary") or "result" in first
+
+
+@pytest.mark.integration
+def test_asking_for_the_data_without_naming_a_trial_offers_the_trials_results(
+    real_cairn: Cairn,
+) -> None:
+    question = "3L, never had Kadcyla: is T-DM1 still reasonable, what's the later-line data?"
+    plan = plan_for(real_cairn, question, Intent.TREATMENT)
+    by_number = {e.n: e for e in plan.evidence}
+    offered = [by_number[n] for n in plan.results]
+    assert offered and all(e.source.kind.value == "trial" for e in offered)
+    assert all(
+        e.chunk.section.lower().startswith("summary") or "result" in e.chunk.section.lower()
+        for e in offered
+    )
+    assert set(plan.results) <= set(plan.offered) and not set(plan.results) & set(plan.support)

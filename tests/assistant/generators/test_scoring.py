@@ -109,3 +109,15 @@ def test_the_therapy_a_patient_is_on_or_had_is_not_what_the_question_asks_about(
     )
     found = scores(scorer, question, text, Intent.TREATMENT, asked=question)
     assert found["A single brain nodule"] > found["Zorbatinib"]
+
+
+def test_asking_for_the_data_behind_an_option_favours_its_results(scorer: SentenceScorer) -> None:
+    text = (
+        "Zorbatinib later-line use is a reasonable option after velmab. "
+        "In ZORBA-1 later-line use, median PFS was 12.4 months with zorbatinib."
+    )
+    question = "is zorbatinib later-line use reasonable, and what's the data behind it?"
+    found = scores(scorer, question, text, Intent.TREATMENT, asked=question)
+    assert found["In ZORBA-1 later-line use, median PFS was 12.4 months with zorbatinib."] > (
+        found["Zorbatinib later-line use"]
+    )
