@@ -118,6 +118,5 @@ def test_asking_for_the_data_behind_an_option_favours_its_results(scorer: Senten
     )
     question = "is zorbatinib later-line use reasonable, and what's the data behind it?"
     found = scores(scorer, question, text, Intent.TREATMENT, asked=question)
-    assert found["In ZORBA-1 later-line use, median PFS was 12.4 months with zorbatinib."] > (
-        found["Zorbatinib later-line use"]
-    )
+    result = "In ZORBA-1 later-line use, median PFS was 12.4 months with zorbatinib."
+    assert found[result] > found["Zorbatinib later-line use"]
