@@ -93,10 +93,15 @@ class SentenceScorer:
             asked_roles.add(Role.RESULT)  # "what's the data behind it?" asks for results
         first_roles = asked_roles or set(LAYOUTS[primary][0][1])
         found: list[Candidate] = []
-        for rank, passage in enumerate(evidence):
+        main = {e.n for e in request.evidence}
+        ranks = {True: 0, False: 0}  # retrieved passages and offered ones are ranked apart
+        for passage in evidence:
             if passage.n is None:
                 continue
-            passage_weight = 1.0 / (1.0 + 0.12 * rank)
+            retrieved = passage.n in main
+            rank, ranks[retrieved] = ranks[retrieved], ranks[retrieved] + 1
+            # interleaved as the source ranking interleaves them: offered i after retrieved i
+            passage_weight = 1.0 / (1.0 + 0.12 * (rank if retrieved else rank + 0.5))
             summary = passage.chunk.section.lower().startswith("summary")
             for span in split_sentences(passage.chunk.text):
                 text = span.text.strip().lstrip("-* ").strip()

@@ -120,3 +120,17 @@ def test_asking_for_the_data_behind_an_option_favours_its_results(scorer: Senten
     found = scores(scorer, question, text, Intent.TREATMENT, asked=question)
     result = "In ZORBA-1 later-line use, median PFS was 12.4 months with zorbatinib."
     assert found[result] > found["Zorbatinib later-line use"]
+
+
+def test_an_offered_passage_ranks_between_the_retrieved_ones(scorer: SentenceScorer) -> None:
+    """Passages offered beyond the main retrieval (a trial's results, a recommendation's
+    support) are interleaved with the retrieved ones, as the source ranking interleaves them."""
+    texts = ["Zorbatinib alpha dose is 150 mg.", "Zorbatinib beta dose is 150 mg."]
+    retrieved = [make_evidence(f"s{n}", text, n=n) for n, text in enumerate(texts, start=1)]
+    offered = make_evidence("s9", "Zorbatinib gamma dose is 150 mg.", n=9)
+    request = GenerationRequest(
+        "zorbatinib dose?", PatientContext(), retrieved, extra=[offered], support=(9,)
+    )
+    found = scorer.candidates(request, request.candidates, request.question, Intent.DOSE)
+    score = {c.text.split()[1]: c.score for c in found}
+    assert score["alpha"] > score["gamma"] > score["beta"]
