@@ -81,6 +81,7 @@ class SentenceScorer:
         # A dose question about some drugs ("lapatinib + capecitabine doses?") wants their
         # doses, not those of regimens with other partners.
         partners = self._partners(focus) if primary is Intent.DOSE else None
+        population_focus = {f"c:{p}" for p in self._populations(query)}
         wants_history = bool(_HISTORY_CUES.search(request.question))
         wants_subgroup = bool(_SUBGROUP.search(request.question))
         values = measured_values(request.question)
@@ -112,7 +113,8 @@ class SentenceScorer:
                 sentence_roles = frozenset(roles(text))
                 score = 0.65 * overlap + 0.35 * passage_weight
                 if focus and not focus & terms:
-                    score *= 0.35
+                    # a population ("ER+") is often implied by the sentence's context
+                    score *= 0.7 if focus <= population_focus else 0.35
                 elif partners is not None and self._drugs(terms) - partners:
                     score *= 0.6
                 lines = _topic_lines(text)

@@ -85,7 +85,7 @@ def test_a_run_at_every_threshold_passes(gate: Gate) -> None:
     ("changes", "message"),
     [
         ({"recall_at_5": 0.80}, "recall@5 0.800 is below 0.95"),
-        ({"key_fact_coverage": 0.80}, "key-fact coverage 0.800 is below 0.93"),
+        ({"key_fact_coverage": 0.80}, "key-fact coverage 0.800 is below 0.95"),
         ({"catch_rate": 0.9}, "guardrail catch rate 0.900 is below 1.0"),
         ({"false_positive_rate": 0.05}, "guardrail false-positive rate 0.050 is above 0.02"),
         ({"naive": 0.95}, "recall@5 1.000 is less than 0.1 above the naive baseline (0.950)"),

@@ -134,3 +134,17 @@ def test_an_offered_passage_ranks_between_the_retrieved_ones(scorer: SentenceSco
     found = scorer.candidates(request, request.candidates, request.question, Intent.DOSE)
     score = {c.text.split()[1]: c.score for c in found}
     assert score["alpha"] > score["gamma"] > score["beta"]
+
+
+def test_a_population_the_question_names_may_be_implied_by_the_sentence(
+    scorer: SentenceScorer,
+) -> None:
+    """For a question about a population ("ER+ ...: is X alone OK?"), a sentence that leaves
+    the population implied counts for less, but far less only when it leaves out a drug."""
+    text = (
+        "The standard approach is watchful waiting with a scan every 3 months. "
+        "Lung nodules are common findings."
+    )
+    question = "lung nodules: what is the standard approach, watchful waiting or a scan?"
+    found = scores(scorer, question, text, Intent.TREATMENT, asked=question)
+    assert found["The standard approach"] > found["Lung nodules are common findings."]
