@@ -93,15 +93,28 @@ def add_dose_facets(
 
 
 def add_asked_dose_facets(
-    plan: Plan, question: str, original: str, retriever: Retriever, rules: RuleBook
+    plan: Plan,
+    question: str,
+    original: str,
+    context: PatientContext,
+    retriever: Retriever,
+    rules: RuleBook,
 ) -> None:
     """For a dose question, the label dose passages of the drugs the user names, with the
     partners named ("lapatinib with letrozole"); for a follow-up that names none ("what dose
-    now?"), of the first drug the conversation carries."""
+    now?"), of the first drug the conversation carries. Never of a therapy the disease
+    progressed on or one given as adjuvant therapy."""
+    given = set(context.progressed_on)
 
     def drugs(text: str) -> list[str]:
         kinds = (ConceptKind.DRUG, ConceptKind.REGIMEN)
-        return [m.concept_id for m in rules.lexicon.find(text) if m.kind in kinds]
+        return [
+            m.concept_id
+            for m in rules.lexicon.find(text)
+            if m.kind in kinds
+            and m.concept_id not in given
+            and not EARLY_SETTING.search(text[: m.start])
+        ]
 
     named = drugs(original) or drugs(question)[:1]
     reduction = Role.REDUCTION in roles(question) or bool(_TOXICITY_GRADE.search(question))

@@ -48,7 +48,8 @@ _TREATMENT_STRONG = _cue(
 )
 # Asking which regimen to give: the regimen comes first, even when the dose is asked too.
 _CHOICE = _cue(
-    r"which regimen|what regimen|regimen\?|what next|what (?:should|do|would) (?:i|we) give"
+    r"(?:which|what) (?:[\w-]+ ){0,3}?(?:regimen|option)s?\b|regimen\?|"
+    r"what next|what (?:should|do|would) (?:i|we) give"
 )
 _TRIAL = _cue(
     r"trial|study|studies|results?\b|pfs\b|os\b|hazard|\bhr\b|efficacy|survival|response rate|"

@@ -60,7 +60,7 @@ def make_plan(
             plan.notices.append(Line(rule.message, numbers))
     add_trial_focus(plan, retriever, question, rules.lexicon)
     if primary is Intent.DOSE:
-        add_asked_dose_facets(plan, question, original, retriever, rules)
+        add_asked_dose_facets(plan, question, original, context, retriever, rules)
     if recommendation is not None and primary in (Intent.TREATMENT, Intent.GENERAL):
         add_lead(plan, recommendation, context, retriever, rules)
         add_dose_facets(plan, original, recommendation, context, retriever, rules)

@@ -140,3 +140,11 @@ def test_asking_for_the_data_without_naming_a_trial_offers_the_trials_results(
         for e in offered
     )
     assert set(plan.results) <= set(plan.offered) and not set(plan.results) & set(plan.support)
+
+
+@pytest.mark.integration
+def test_a_dose_question_gets_no_dose_of_the_therapy_that_failed(real_cairn: Cairn) -> None:
+    question = "progressed on first-line THP: what are the doses now?"
+    plan = plan_for(real_cairn, question, Intent.DOSE)
+    dosed = {facet.concept_id for facet in plan.facets}
+    assert not dosed & {"trastuzumab", "pertuzumab", "docetaxel", "thp"}

@@ -116,6 +116,11 @@ def test_a_sentence_with_no_known_role_goes_under_the_last_heading() -> None:
     assert heading_for(Intent.DIFFERENCE, set()) == "Also relevant"
 
 
+def test_asking_which_line_regimen_and_its_dose_is_a_treatment_question_first() -> None:
+    question = "Progressed on first-line THP. What second-line regimen and dose?"
+    assert intents(question)[:2] == [Intent.TREATMENT, Intent.DOSE]
+
+
 def test_asking_for_the_regimen_and_its_dose_is_a_treatment_question_first() -> None:
     assert intents("Relapsed after adjuvant trastuzumab. What regimen and dose?")[:2] == [
         Intent.TREATMENT,
