@@ -74,7 +74,9 @@ _LINE = [
     (
         1,
         re.compile(
-            r"\b(?:first|1st)[- ]line|\b1L\b|\bfront[- ]?line|\btreatment[- ]na[iï]ve", re.I
+            r"\b(?:first|1st)[- ]line|\b1L\b|\bfront[- ]?line|\btreatment[- ]na[iï]ve|"
+            r"\b(?:initial|upfront|up-front) (?:systemic )?(?:treatment|therapy|regimen)",
+            re.I,
         ),
     ),
     (2, re.compile(r"\b(?:second|2nd)[- ]line|\b2L\b", re.I)),

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from assistant.generators.base import URGENT, GenerationRequest, cite
 from assistant.generators.scoring import Candidate, SentenceScorer, query_weights
 from assistant.intent import LAYOUTS, Intent, Role, heading_for
+from assistant.labs import measured_values
 from assistant.plan import Facet
 from guardrails.answer import parse_answer
 from guardrails.dose_mentions import find_doses
@@ -36,6 +37,7 @@ COVERAGE = 0.6  # the weight of question terms a sentence adds to those already 
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")  # a number, not a code like "4b5"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _LEAD = "For this patient"
+_DOSE_CAUTIONS = LAYOUTS[Intent.DOSE][2][0]  # "Monitoring and cautions"
 # A limit ("never above 3.6 mg/kg") is not the dose to give.
 _LIMIT = re.compile(r"\b(?:above|exceed\w*|maximum|never|forbid\w*|not be given)\b", re.I)
 
@@ -71,6 +73,10 @@ class ExtractiveGenerator:
                 cite(candidate.text, (candidate.evidence.n or 0,))
             )
         order = [URGENT, _LEAD, *(heading for heading, _ in LAYOUTS[primary])]
+        if primary is Intent.DOSE and "grade" in measured_values(request.question):
+            # "T-DXd dose after grade 2 pneumonitis?": what to do comes before the doses
+            order.remove(_DOSE_CAUTIONS)
+            order.insert(2, _DOSE_CAUTIONS)
         order += [h for h in sections if h not in order]
         return "\n\n".join(
             f"**{heading}**\n" + "\n".join(f"- {line}" for line in sections[heading])

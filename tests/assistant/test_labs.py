@@ -16,6 +16,8 @@ from assistant.labs import fits, measured_values
         ("EF now 48% on the echo", {"lvef": 48.0}),
         ("LVEF 55%, platelets 120k", {"lvef": 55.0, "platelets": 120_000.0}),
         ("what dose of zorbatinib?", {}),
+        ("zorbatinib dose after grade 2 pneumonitis?", {"grade": 2.0}),
+        ("grade 3 and grade 4 rates?", {}),  # several grades: no one value
         ("LVEF monitoring every 3 months?", {}),
     ],
 )
@@ -49,3 +51,18 @@ def test_a_platelet_threshold_includes_the_value_or_not(
 )
 def test_an_lvef_threshold_includes_the_value_or_not(sentence: str, expected: bool | None) -> None:
     assert fits({"lvef": 48.0}, sentence) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Zorbatinib is stopped for good for grade 2 or higher pneumonitis.", True),
+        ("Zorbatinib is interrupted for grade 1 pneumonitis until grade 0.", False),
+        ("Grade 3-4 rash occurred in 10%.", False),
+        ("Zorbatinib is given at 150 mg twice daily.", None),
+    ],
+)
+def test_a_toxicity_grade_fits_the_grades_a_sentence_is_about(
+    sentence: str, expected: bool | None
+) -> None:
+    assert fits({"grade": 2.0}, sentence) is expected

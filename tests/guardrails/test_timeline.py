@@ -76,6 +76,14 @@ def test_after_first_line_implies_second_line(lexicon: Lexicon) -> None:
     assert line.value == 2
 
 
+@pytest.mark.parametrize(
+    "question", ["What is the initial treatment for HER2+ MBC?", "upfront therapy for HER2+ MBC?"]
+)
+def test_initial_or_upfront_treatment_is_first_line(lexicon: Lexicon, question: str) -> None:
+    line, _, _ = lines_and_therapies(question, 0, lexicon)
+    assert (line.value, line.status) == (1, FactStatus.STATED)
+
+
 def test_fourth_line_is_counted_as_later_line(lexicon: Lexicon) -> None:
     line, _, _ = lines_and_therapies("fourth-line options", 0, lexicon)
     assert line.value == 3

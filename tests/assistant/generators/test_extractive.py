@@ -4,6 +4,8 @@ gets a sentence."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.generators.base import GenerationRequest
 from assistant.generators.extractive import ExtractiveGenerator, _duplicate
 from assistant.intent import Intent
@@ -61,3 +63,21 @@ def test_a_two_part_question_gets_a_sentence_for_its_second_part() -> None:
     question = "when does the zorbatinib rash start, and what about the liver?"
     request = GenerationRequest(question, PatientContext(), evidence, intent=Intent.SAFETY)
     assert liver in ExtractiveGenerator(rules).compose(request)
+
+
+def test_a_dose_question_after_a_toxicity_grade_puts_what_to_do_first() -> None:
+    rules = RuleBook.load(FIXTURES / "mini" / "rules")
+    text = (
+        "The zorbatinib dose after pneumonitis is 150 mg orally twice daily. "
+        "Zorbatinib is permanently discontinued for grade 2 or higher pneumonitis."
+    )
+    request = GenerationRequest(
+        "zorbatinib dose after grade 2 pneumonitis?",
+        PatientContext(),
+        [make_evidence("zorbatinib-label", text, n=1)],
+        intent=Intent.DOSE,
+    )
+    answer = ExtractiveGenerator(rules).compose(request)
+    assert answer.index("permanently discontinued") < answer.index("150 mg")
+    answer = ExtractiveGenerator(rules).compose(replace(request, question="zorbatinib dose?"))
+    assert answer.index("150 mg") < answer.index("permanently discontinued")
