@@ -52,14 +52,17 @@ def is_follow_up(question: str, history: Sequence[Turn], lexicon: Lexicon) -> bo
 
 def follow_up_intent(question: str, history: Sequence[Turn], lexicon: Lexicon) -> Intent:
     """The question's main intent; a follow-up that only changes the patient ("she has a
-    history of ILD, does that change it?") keeps the treatment intent of the question before."""
+    history of ILD, does that change it?") keeps the treatment intent of the conversation: of
+    the latest earlier question with an intent of its own ("and if she has active brain
+    metastases?" has none)."""
     primary = intents(question, lexicon)[0]
     if primary not in (Intent.SAFETY, Intent.GENERAL) or not is_follow_up(
         question, history, lexicon
     ):
         return primary
-    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
-    if _CHANGES.search(question) and intents(previous, lexicon)[0] is Intent.TREATMENT:
+    earlier = [intents(t.content, lexicon)[0] for t in reversed(history) if t.role == "user"]
+    previous = next((i for i in earlier if i is not Intent.GENERAL), Intent.GENERAL)
+    if _CHANGES.search(question) and previous is Intent.TREATMENT:
         return Intent.TREATMENT
     return primary
 

@@ -215,6 +215,17 @@ def test_a_follow_up_that_changes_the_patient_keeps_the_treatment_intent() -> No
     assert follow_up_intent("what dose?", history, LEXICON) is Intent.DOSE
 
 
+def test_the_treatment_intent_holds_across_a_follow_up_without_an_intent_of_its_own() -> None:
+    history = [
+        Turn("user", "HER2+ MBC progressed on THP, what next?"),
+        Turn("assistant", "T-DXd"),
+        Turn("user", "and if she has active brain metastases?"),
+        Turn("assistant", "Tucatinib"),
+    ]
+    question = "what about a history of ILD?"
+    assert follow_up_intent(question, history, LEXICON) is Intent.TREATMENT
+
+
 def test_a_follow_up_after_a_dose_question_keeps_its_own_intent() -> None:
     history = [Turn("user", "T-DXd dose?"), Turn("assistant", "5.4 mg/kg")]
     question = "she has a history of ILD, does that change it?"
