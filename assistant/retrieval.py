@@ -186,7 +186,8 @@ class HybridRetriever:
         tokens = self.tokenizer(query)
         lexical = self._lexical(snapshot, tokens, candidates, filters)
         titled = self._titled(snapshot, set(tokens), dense.keys() | lexical.keys())
-        fused = self._fuse(snapshot, dense, lexical, titled, prefer_kinds)
+        absent = self._absent(snapshot, tokens, lexical)
+        fused = self._fuse(snapshot, dense, lexical, titled, prefer_kinds, absent)
         top = _diverse(snapshot, fused, k, per_source or self.settings.max_per_source)
         evidence = [
             Evidence(
@@ -253,10 +254,11 @@ class HybridRetriever:
         lexical: dict[int, float],
         titled: dict[int, float],
         prefer_kinds: tuple[str, ...] = (),
+        absent: dict[int, float] | None = None,
     ) -> list[tuple[int, float]]:
         rrf_k = self.settings.rrf_k
         scores: dict[int, float] = {}
-        for ranking in (_ranked(dense), _ranked(lexical), _ranked(titled)):
+        for ranking in (_ranked(dense), _ranked(lexical), _ranked(titled), _ranked(absent or {})):
             for rank, row in enumerate(ranking):
                 # A superseded passage counts as if it ranked `superseded_demotion` places lower;
                 # a passage of a preferred kind, `kind_promotion` places higher.
@@ -283,6 +285,18 @@ class HybridRetriever:
             if words and words <= query:
                 found[row] = float(len(words))
         return found
+
+    def _absent(
+        self, snapshot: Snapshot, tokens: list[str], lexical: dict[int, float]
+    ) -> dict[int, float]:
+        """Candidates that share a name the query marks as absent ("chemo-free"), by their
+        lexical score: a vote for a constraint the encoder cannot represent."""
+        wanted = {t for t in tokens if t.endswith(":absent")}
+        if not wanted:
+            return {}
+        return {
+            row: score for row, score in lexical.items() if wanted & self._row_terms(snapshot, row)
+        }
 
     def _row_terms(self, snapshot: Snapshot, row: int) -> set[str]:
         chunk = snapshot.chunks[row]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.indexing import ingest
+from assistant.pipeline import Cairn
 from assistant.retrieval import Filters, HybridRetriever
 from assistant.settings import Settings
 from guardrails.lexicon import Lexicon
@@ -185,3 +186,11 @@ def test_a_new_index_version_is_picked_up_without_a_restart(tmp_path: Path) -> N
     assert search.snapshot.manifest.version != before
     top = search.retrieve("quokka", k=1).evidence[0]
     assert "quokka" in top.chunk.text
+
+
+@pytest.mark.integration
+def test_a_name_marked_absent_votes_for_the_passages_that_share_it(real_cairn: Cairn) -> None:
+    """The encoder cannot tell "chemo-free" from "chemo"; the passages that say
+    "chemotherapy-free" get a vote of their own in the fusion."""
+    found = real_cairn.retriever.retrieve("pt tired of chemo. any chemo-free HER2 option?", k=8)
+    assert "egf104900" in {e.source.id for e in found.evidence}
