@@ -10,9 +10,8 @@
 
 from __future__ import annotations
 
-import re
-
 from assistant.intent import Role, roles
+from assistant.labs import measured_values
 from assistant.plan import Facet, Line, Plan
 from assistant.retrieval import Filters, Retriever
 from assistant.search import next_regimens
@@ -28,7 +27,6 @@ MAX_TRIALS = 2  # named trials whose passages a question gets
 TRIAL_PASSAGES = 4
 MAX_SUPPORT = 2  # supporting passages per recommendation
 _DESIGN_SECTIONS = ("design", "population", "arms", "eligib", "endpoint")
-_TOXICITY_GRADE = re.compile(r"\bgrade [1-4]\b", re.IGNORECASE)  # a dose after a toxicity
 
 
 def add_lead(
@@ -75,14 +73,8 @@ def add_dose_facets(
     lexicon = rules.lexicon
     options = {d for r in (*recommendation.preferred, *recommendation.acceptable)
                for d in lexicon.drugs_of(r)}  # fmt: skip
-    given = {d for c in context.progressed_on for d in lexicon.drugs_of(c)}
-    named = [
-        m.concept_id
-        for m in lexicon.find(question)
-        if m.kind is ConceptKind.DRUG
-        and m.concept_id in options - given
-        and not EARLY_SETTING.search(question[: m.start])  # "after adjuvant trastuzumab"
-    ]
+    named = [c for c in _therapies_named(question, context, lexicon, drugs_only=True)
+             if c in options]  # fmt: skip
     if named:
         _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules)
         return
@@ -104,21 +96,29 @@ def add_asked_dose_facets(
     partners named ("lapatinib with letrozole"); for a follow-up that names none ("what dose
     now?"), of the first drug the conversation carries. Never of a therapy the disease
     progressed on or one given as adjuvant therapy."""
-    given = set(context.progressed_on)
-
-    def drugs(text: str) -> list[str]:
-        kinds = (ConceptKind.DRUG, ConceptKind.REGIMEN)
-        return [
-            m.concept_id
-            for m in rules.lexicon.find(text)
-            if m.kind in kinds
-            and m.concept_id not in given
-            and not EARLY_SETTING.search(text[: m.start])
-        ]
-
-    named = drugs(original) or drugs(question)[:1]
-    reduction = Role.REDUCTION in roles(question) or bool(_TOXICITY_GRADE.search(question))
+    lexicon = rules.lexicon
+    named = (
+        _therapies_named(original, context, lexicon)
+        or _therapies_named(question, context, lexicon)[:1]
+    )
+    reduction = Role.REDUCTION in roles(question) or "grade" in measured_values(question)
     _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules, reduction, combined=True)
+
+
+def _therapies_named(
+    text: str, context: PatientContext, lexicon: Lexicon, drugs_only: bool = False
+) -> list[str]:
+    """The drugs (and regimens) a text names, leaving out those the disease progressed on and
+    those named as adjuvant therapy ("after adjuvant trastuzumab")."""
+    given = {d for c in context.progressed_on for d in lexicon.drugs_of(c)}
+    kinds = (ConceptKind.DRUG,) if drugs_only else (ConceptKind.DRUG, ConceptKind.REGIMEN)
+    return [
+        m.concept_id
+        for m in lexicon.find(text)
+        if m.kind in kinds
+        and not lexicon.drugs_of(m.concept_id) <= given
+        and not EARLY_SETTING.search(text[: m.start])
+    ]
 
 
 def _dose_facets(

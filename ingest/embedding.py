@@ -27,7 +27,6 @@ class Embedder(Protocol):
 
     def embed(self, texts: list[str]) -> Vectors:
         """Unit-length embeddings, one row per text."""
-        ...
 
 
 class ModelMissing(CairnError):

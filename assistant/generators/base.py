@@ -68,7 +68,6 @@ class Generator(Protocol):
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         """Yield the answer in pieces; the joined pieces are the whole Markdown answer."""
-        ...
 
 
 class GeneratorFailed(Exception):

@@ -2,8 +2,7 @@
 local GGUF model in-process (llama-cpp-python, through a thin adapter).
 
     generator = LlmGenerator("openai", LangChainBackend(ChatOpenAI(...)), corpus_name, lexicon)
-    for piece in generator.stream(request):
-        ...
+    text = "".join(generator.stream(request))
 
 Both sit behind `ChatBackend`, one method that streams text. Failures (server down, timeout,
 model missing) raise `GeneratorFailed` with a plain sentence; the pipeline then falls back to
@@ -31,7 +30,6 @@ Messages = list[tuple[str, str]]  # (role, content)
 class ChatBackend(Protocol):
     def stream(self, messages: Messages) -> Iterator[str]:
         """Yield the reply in pieces; raise GeneratorFailed when the model cannot answer."""
-        ...
 
 
 class LangChainBackend:
