@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 
 from guardrails.dose_mentions import DoseMention, weight_in
-from guardrails.dose_table import PER_KG, PER_M2, DoseRow, DoseTable
+from guardrails.dose_table import PER_KG, PER_M2, BodySize, DoseRow, DoseTable
 from guardrails.records import Finding, PatientContext, Severity
 
 TOLERANCE = 0.05  # rounding to vial sizes or to the nearest 10 mg stays within 5%
@@ -32,7 +32,11 @@ def patient_measures(context: PatientContext, text: str = "") -> tuple[float | N
 
 
 def check_total(
-    mention: DoseMention, name: str, rows: Sequence[DoseRow], context: PatientContext
+    mention: DoseMention,
+    name: str,
+    rows: Sequence[DoseRow],
+    context: PatientContext,
+    body: BodySize | None = None,
 ) -> list[Finding]:
     weight, bsa = patient_measures(context, mention.sentence.text)
     expected: list[tuple[float, DoseRow, float]] = []
@@ -46,17 +50,7 @@ def check_total(
         for amount in bases:
             expected.append((amount * measure, row, amount))
     if not expected:
-        basis = "weight" if rows[0].unit == PER_KG else "body surface area"
-        return [
-            _finding(
-                mention,
-                Severity.INFO,
-                "arithmetic.unchecked",
-                f"{mention.text} of {name} is an absolute dose; without the patient's "
-                f"{basis} Cairn cannot check it against {rows[0].unit}.",
-                rows,
-            )
-        ]
+        return _unchecked(mention, name, rows, body or BodySize())
     for total, _, _ in expected:
         if abs(mention.amount - total) <= TOLERANCE * total:
             return []
@@ -69,6 +63,50 @@ def check_total(
             "arithmetic.wrong-total",
             f"{name} at {amount:g} {row.unit} for {measure_text} is {total:.0f} mg, "
             f"but the answer gives {mention.text}.",
+            rows,
+        )
+    ]
+
+
+def plausible_totals(row: DoseRow, body: BodySize) -> tuple[float, float]:
+    """The smallest and largest absolute dose any adult of the plausible body sizes could get
+    from this row: its lowest reduction at the smallest size, its highest dose at the largest."""
+    levels = [*row.amounts, *row.reductions, *(x for x in (row.low, row.high) if x is not None)]
+    low_size, high_size = body.span(row.unit)
+    return min(levels) * low_size, max([*levels, row.maximum or 0]) * high_size
+
+
+def _unchecked(
+    mention: DoseMention, name: str, rows: Sequence[DoseRow], body: BodySize
+) -> list[Finding]:
+    """No weight or body surface area: a total beyond every plausible body size is a block;
+    one inside it cannot be confirmed and is a warning."""
+    basis = "weight" if rows[0].unit == PER_KG else "body surface area"
+    spans = [plausible_totals(r, body) for r in rows]
+    if any(
+        low * (1 - TOLERANCE) <= mention.amount <= high * (1 + TOLERANCE) for low, high in spans
+    ):
+        return [
+            _finding(
+                mention,
+                Severity.WARN,
+                "arithmetic.unchecked",
+                f"{mention.text} of {name} is an absolute dose; {name} is dosed in "
+                f"{rows[0].unit}, and without the patient's {basis} Cairn cannot confirm it.",
+                rows,
+            )
+        ]
+    row = rows[0]
+    low_size, high_size = body.span(row.unit)
+    size = "kg" if row.unit == PER_KG else "m2"
+    return [
+        _finding(
+            mention,
+            Severity.BLOCK,
+            "arithmetic.implausible-total",
+            f"{mention.text} of {name} is no dose of {row.describe()} for any adult from "
+            f"{low_size:g} to {high_size:g} {size} "
+            f"({mention.amount / high_size:.3g}-{mention.amount / low_size:.3g} {row.unit}).",
             rows,
         )
     ]

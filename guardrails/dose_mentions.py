@@ -57,6 +57,9 @@ class DoseMention:
     start: int  # offsets in the whole answer
     end: int
     basis: float | None = None  # an absolute dose's per-kg or per-m2 dose stated before it
+    cycle_days: frozenset[int] | None = None  # "on days 1-14": the days of the cycle stated
+    cycle_length: int | None = None  # "of each 21-day cycle"
+    continuous: bool = False  # "continuously", "without a break"
 
     @property
     def amount(self) -> float:
@@ -247,6 +250,14 @@ class _Window:
         stop = min([self.following, *next_drugs, *breaks, len(self.text)])
         return self.text[end:stop]
 
+    def described(self) -> str:
+        """What describes the amount's schedule: up to the next amount or clause break (a
+        partner named in between, 'with tucatinib', does not end the description)."""
+        end = self.amount.end
+        breaks = [m.start() for m in p.CLAUSE_BREAK.finditer(self.text, end)]
+        stop = min([self.following, *breaks, len(self.text)])
+        return self.text[end:stop]
+
     def before(self) -> str:
         """From the clause start; after a previous amount, from the first separator on (what
         comes before it is that amount's own descriptor)."""
@@ -298,6 +309,7 @@ def _mention(
         if c != drug_id
     )
     linked = {c for d in window.with_partners() for c in (d, *lexicon.drugs_of(d))} - {drug_id}
+    cycle_days, cycle_length, continuous = p.cycle_of(window.described())
     return DoseMention(
         drug=drug_id,
         drug_text=drug.text if drug else unknown or _word_before(text, start),
@@ -317,6 +329,9 @@ def _mention(
         sentence=sentence,
         start=sentence.start + start,
         end=sentence.start + end,
+        cycle_days=cycle_days,
+        cycle_length=cycle_length,
+        continuous=continuous,
     )
 
 

@@ -106,6 +106,22 @@ LEAD_IN_BREAK = re.compile(r"\b(?:with|and|plus|or|then)\b|[,+;]", re.I)
 PARTNER_LINK = re.compile(
     r"^[^.;]{0,40}?\b(?:with|plus|and|alongside|in combination with|combined with)\s+$", re.I
 )
+# Cycle days: "on days 1-14 of each 21-day cycle", "days 1 and 8 of a 21-day cycle", "d1-14 q21d".
+CYCLE_DAYS = re.compile(
+    r"\b(?:days?|d)\s?(\d{1,3})\s*(?:-|–|to|through)\s*(?:days?\s?|d)?(\d{1,3})\b"
+    r"|\bdays?\s+(\d{1,3})\s*(?:,|and|&|\+)\s*(\d{1,3})\b",
+    re.I,
+)
+CYCLE_LENGTH = re.compile(
+    r"\b(\d{1,3})[- ]day(?:s)?\s+(?:treatment\s+)?cycles?\b|\bq(\d{1,3})d\b"
+    r"|\bdays?\s?\d{1,3}\s*(?:-|–|to|through|and|,)\s*\d{1,3}\s+(?:of|out of)\s+(?:each\s+|every\s+|a\s+)?(\d{1,3})\b",
+    re.I,
+)
+CONTINUOUS = re.compile(
+    r"\bcontinuous(?:ly)?\b|\bwithout (?:a )?(?:break|rest|pause)\b|\bwith no (?:break|rest)\b"
+    r"|\bevery day of (?:the|each|every) cycle\b|\bnon-?stop\b",
+    re.I,
+)
 WEIGHT = re.compile(r"(?<![\w/])(\d+(?:\.\d+)?)\s*kg\b(?!\s*/)", re.I)
 
 
@@ -153,3 +169,20 @@ def phase_of(before: str, after: str, following: str = "") -> str:
     if _FIRST_OF_PAIR.match(following or after):
         return "loading"  # "8 mg/kg, then 6 mg/kg": the first of a pair
     return "unspecified"
+
+
+def cycle_of(text: str) -> tuple[frozenset[int] | None, int | None, bool]:
+    """The cycle days, cycle length and 'continuously' stated in `text`."""
+    days: frozenset[int] | None = None
+    match = CYCLE_DAYS.search(text)
+    if match:
+        if match.group(1):
+            low, high = int(match.group(1)), int(match.group(2))
+            days = frozenset(range(low, high + 1)) if low <= high else None
+        else:
+            days = frozenset({int(match.group(3)), int(match.group(4))})
+    length_match = CYCLE_LENGTH.search(text)
+    length = None
+    if length_match:
+        length = int(next(g for g in length_match.groups() if g))
+    return days, length, bool(CONTINUOUS.search(text))

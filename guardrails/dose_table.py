@@ -48,6 +48,21 @@ class DoseRow:
     other_indication: bool
     sources: tuple[str, ...]
     note: str
+    cycle_days: frozenset[int] = frozenset()  # days of the cycle it is given; empty: every day
+    cycle_length: int | None = None  # days
+    reescalation: bool = True  # False: a reduced dose is never increased again
+
+    @property
+    def intermittent(self) -> bool:
+        """Given on some days of its cycle only ('days 1-14 of a 21-day cycle')."""
+        return (
+            bool(self.cycle_days)
+            and self.cycle_length is not None
+            and (len(self.cycle_days) < self.cycle_length)
+        )
+
+    def describe_cycle(self) -> str:
+        return f"on days {describe_days(self.cycle_days)} of each {self.cycle_length}-day cycle"
 
     @property
     def unit(self) -> str:
@@ -74,6 +89,28 @@ class DoseRow:
         return f"{phase}{amount} {' or '.join(self.schedules)}".strip()
 
 
+def describe_days(days: frozenset[int]) -> str:
+    """{1, 2, ..., 14} -> '1-14'; {1, 8} -> '1 and 8'."""
+    ordered = sorted(days)
+    if len(ordered) > 2 and ordered[-1] - ordered[0] + 1 == len(ordered):
+        return f"{ordered[0]}-{ordered[-1]}"
+    return " and ".join(str(d) for d in ordered)
+
+
+def parse_days(value: Any) -> frozenset[int] | None:
+    """'1-14' -> days 1 to 14; '1, 8' -> days 1 and 8; None when malformed."""
+    days: set[int] = set()
+    for part in str(value).replace(" and ", ",").split(","):
+        bounds = [b.strip() for b in part.split("-")]
+        if not all(b.isdigit() for b in bounds) or len(bounds) > 2:
+            return None
+        low, high = int(bounds[0]), int(bounds[-1])
+        if not 1 <= low <= high <= 366:
+            return None
+        days.update(range(low, high + 1))
+    return frozenset(days) or None
+
+
 def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(b))
 
@@ -83,8 +120,21 @@ def _fmt(value: float) -> str:
 
 
 @dataclass(frozen=True)
+class BodySize:
+    """The adult body sizes an absolute dose of a weight- or surface-area-based drug must fit
+    (`plausible_body` in doses.yaml): beyond them no patient could receive that dose."""
+
+    weight_kg: tuple[float, float] = (30.0, 200.0)
+    bsa_m2: tuple[float, float] = (1.0, 3.0)
+
+    def span(self, unit: str) -> tuple[float, float]:
+        return self.weight_kg if unit == PER_KG else self.bsa_m2
+
+
+@dataclass(frozen=True)
 class DoseTable:
     rows: tuple[DoseRow, ...]
+    body: BodySize = BodySize()
 
     @classmethod
     def load(cls, path: Path, lexicon: Lexicon) -> DoseTable:
@@ -105,9 +155,11 @@ class DoseTable:
                 problems.append(f"{origin}: doses[{i}]: id '{row.id}' is used twice")
             seen.add(row.id)
             rows.append(row)
+        body = _body(data.get("plausible_body"), origin, problems)
+        problems += unknown_fields(data, {"doses", "plausible_body"}, origin)
         if problems:
             raise RulesError(problems)
-        return cls(tuple(rows))
+        return cls(tuple(rows), body)
 
     def rows_for(self, drug: str) -> list[DoseRow]:
         return [row for row in self.rows if row.drug == drug]
@@ -133,7 +185,31 @@ _FIELDS = {
     "other_indication",
     "sources",
     "note",
+    "cycle_days",
+    "cycle_length_days",
+    "reescalation",
+    "section",
 }
+
+
+def _body(value: Any, origin: str, problems: list[str]) -> BodySize:
+    if value is None:
+        return BodySize()
+    where = f"{origin}: plausible_body"
+    spans: dict[str, tuple[float, float]] = {}
+    if not isinstance(value, dict):
+        problems.append(f"{where}: expected weight_kg: [low, high] and bsa_m2: [low, high]")
+        return BodySize()
+    problems += unknown_fields(value, {"weight_kg", "bsa_m2"}, where)
+    for key in ("weight_kg", "bsa_m2"):
+        span = value.get(key)
+        ok = isinstance(span, list) and len(span) == 2
+        ok = ok and all(isinstance(v, int | float) and v > 0 for v in span)
+        if not ok or span[0] >= span[1]:
+            problems.append(f"{where}: '{key}' must be [low, high] with 0 < low < high")
+            continue
+        spans[key] = (float(span[0]), float(span[1]))
+    return BodySize(**spans)
 
 
 def _parse_row(entry: Any, where: str, lexicon: Lexicon, problems: list[str]) -> DoseRow | None:
@@ -175,6 +251,10 @@ def _parse_row(entry: Any, where: str, lexicon: Lexicon, problems: list[str]) ->
     if maximum is not None and not isinstance(maximum, int | float):
         problems.append(f"{where}: 'maximum' must be a number")
         maximum = None
+    cycle_days, cycle_length = _cycle(entry, where, problems)
+    reescalation = entry.get("reescalation", True)
+    if not isinstance(reescalation, bool):
+        problems.append(f"{where}: 'reescalation' must be true or false")
     if len(problems) > before:
         return None
     return DoseRow(
@@ -194,7 +274,29 @@ def _parse_row(entry: Any, where: str, lexicon: Lexicon, problems: list[str]) ->
         other_indication=bool(entry.get("other_indication", False)),
         sources=sources,
         note=str(entry.get("note", "")),
+        cycle_days=cycle_days,
+        cycle_length=cycle_length,
+        reescalation=bool(reescalation),
     )
+
+
+def _cycle(
+    entry: dict[str, Any], where: str, problems: list[str]
+) -> tuple[frozenset[int], int | None]:
+    """'cycle_days: "1-14"' with 'cycle_length_days: 21'; both or neither."""
+    days_value, length = entry.get("cycle_days"), entry.get("cycle_length_days")
+    if days_value is None and length is None:
+        return frozenset(), None
+    days = parse_days(days_value) if days_value is not None else None
+    if days is None or not isinstance(length, int) or isinstance(length, bool):
+        problems.append(
+            f'{where}: give \'cycle_days\' (e.g. "1-14" or "1, 8") together with '
+            "'cycle_length_days' (a whole number of days, e.g. 21)"
+        )
+        return frozenset(), None
+    if max(days) > length:
+        problems.append(f"{where}: 'cycle_days' go beyond the {length}-day cycle")
+    return days, length
 
 
 def _amounts(

@@ -13,10 +13,12 @@ import re
 from collections.abc import Sequence
 
 from guardrails.arithmetic import check_total
+from guardrails.answer import AnswerSentence
 from guardrails.dose_mentions import DoseMention
 from guardrails.dose_table import PER_KG, PER_M2, SCHEDULES, DoseRow, DoseTable
 from guardrails.lexicon import Lexicon
-from guardrails.records import Finding, PatientContext, Severity
+from guardrails.negation import status_of
+from guardrails.records import FactStatus, Finding, PatientContext, Severity
 
 
 def check_doses(
@@ -25,6 +27,46 @@ def check_doses(
     findings: list[Finding] = []
     for mention in mentions:
         findings.extend(_check(mention, table, lexicon, context))
+    return findings
+
+
+# Raising a reduced dose again: "re-escalated to", "increased back to", "return to the full dose".
+_REESCALATE = re.compile(
+    r"\bre-?escalat\w*|\b(?:increase|raise|escalate|titrate)[sd]?\b[^.;]{0,25}\b(?:back|again)\b"
+    r"|\b(?:go(?:es|ing)?|return(?:s|ed|ing)?|brought|br(?:ing|ings))\s+back\s+(?:up\s+)?to\b"
+    r"|\breturn(?:s|ed|ing)?\s+to\s+(?:the\s+)?(?:full|starting|original|initial|previous)\s+dose",
+    re.I,
+)
+
+
+def check_reescalation(
+    sentences: Sequence[AnswerSentence], table: DoseTable, lexicon: Lexicon
+) -> list[Finding]:
+    """A drug whose reduced dose is never increased again (`reescalation: false`), said to be."""
+    fixed = {r.drug for r in table.rows if not r.reescalation}
+    findings: list[Finding] = []
+    for sentence in sentences:
+        text = sentence.claim
+        cue = _REESCALATE.search(text)
+        if not cue or status_of(text, cue.start(), cue.end()) is not FactStatus.STATED:
+            continue
+        drugs = [m.concept_id for m in lexicon.find(text) if m.concept_id in fixed]
+        if not drugs:
+            continue
+        rows = [r for r in table.rows_for(drugs[0]) if not r.reescalation]
+        findings.append(
+            Finding(
+                rule_id="doses.re-escalation",
+                severity=Severity.BLOCK,
+                check="doses",
+                message=f"{lexicon.label(drugs[0])} is never re-escalated after a dose "
+                "reduction. " + " ".join(dict.fromkeys(r.note for r in rows if r.note)),
+                span=text,
+                start=sentence.start,
+                end=sentence.end,
+                source_ids=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
+            )
+        )
     return findings
 
 
@@ -52,15 +94,86 @@ def _check(
     if absolute and not any(_allows(r, mention) for r in same_unit):
         same_unit = []  # not a fixed dose: an absolute dose of a weight- or BSA-based drug
     if not same_unit:
-        return _unit_mismatch(mention, name, domain, context)
+        found = _unit_mismatch(mention, name, domain, context, table)
+        unconfirmed = {"arithmetic.unchecked", "arithmetic.implausible-total"}
+        if all(f.rule_id in unconfirmed for f in found):
+            return _other_drug(mention, name, table, lexicon) or found
+        return found
     if len(mention.amounts) > 1:
         return _check_compound(mention, name, same_unit)
     if mention.upper_bound:
         return _check_maximum(mention, name, same_unit)
     matched = [r for r in same_unit if _allows(r, mention)]
     if not matched:
-        return _no_match(mention, name, rows, same_unit)
-    return _check_context(mention, name, matched, same_unit)
+        return _no_match(mention, name, rows, same_unit, table, lexicon)
+    return _check_context(mention, name, matched, same_unit) or _check_cycle(mention, name, matched)
+
+
+def _other_drug(
+    mention: DoseMention, name: str, table: DoseTable, lexicon: Lexicon
+) -> list[Finding]:
+    """'T-DXd 840 mg': an amount that is another drug's dose in the table, and none of this
+    drug's, is named as that drug's dose."""
+    if len(mention.amounts) > 1 or mention.upper_bound:
+        return []
+    owners = [
+        r
+        for r in table.rows
+        if r.drug != mention.drug
+        and not r.other_indication
+        and len(r.amounts) == 1
+        and r.unit == mention.unit
+        and any(_same_number(mention.amount, a) for a in r.amounts)
+        and r.drug not in mention.partners
+    ]
+    if not owners:
+        return []
+    owner = lexicon.label(owners[0].drug)
+    own = [r for r in table.rows_for(mention.drug or "") if not r.other_indication]
+    return [
+        _block(
+            mention,
+            "doses.other-drug",
+            f"{mention.text} is a dose of {owner} ({_expected(owners[:1])}), not of {name}; "
+            f"{name} is {_expected(own)}.",
+            own,
+        )
+    ]
+
+
+def _check_cycle(mention: DoseMention, name: str, matched: list[DoseRow]) -> list[Finding]:
+    """A drug given on some days of its cycle: 'continuously' or other days is a block; no
+    days at all is a warning (the schedule is incomplete)."""
+    if not matched or not all(r.intermittent for r in matched):
+        return []
+    cycles = {(r.cycle_days, r.cycle_length) for r in matched}
+    right = " or ".join(sorted({r.describe_cycle() for r in matched}))
+    stated = mention.cycle_days
+    wrong_days = stated is not None and all(stated != days for days, _ in cycles)
+    wrong_length = mention.cycle_length is not None and all(
+        mention.cycle_length != length for _, length in cycles
+    )
+    if mention.continuous or wrong_days or wrong_length:
+        said = "continuously" if mention.continuous else "on other days"
+        return [
+            _block(
+                mention,
+                "doses.wrong-cycle",
+                f"{name} {mention.text} is given {right}, not {said}.",
+                matched,
+            )
+        ]
+    if stated is None:
+        return [
+            _finding(
+                mention,
+                Severity.WARN,
+                "doses.missing-cycle-days",
+                f"{name} {mention.text} is given {right}; the answer does not say on which days.",
+                matched,
+            )
+        ]
+    return []
 
 
 def _allows(row: DoseRow, mention: DoseMention) -> bool:
@@ -74,7 +187,11 @@ def _allows(row: DoseRow, mention: DoseMention) -> bool:
 
 
 def _unit_mismatch(
-    mention: DoseMention, name: str, domain: list[DoseRow], context: PatientContext
+    mention: DoseMention,
+    name: str,
+    domain: list[DoseRow],
+    context: PatientContext,
+    table: DoseTable,
 ) -> list[Finding]:
     scaled = [r for r in domain if r.unit in (PER_KG, PER_M2)]
     if mention.unit == "mg" and scaled:
@@ -90,7 +207,7 @@ def _unit_mismatch(
                     scaled,
                 )
             ]
-        return check_total(mention, name, scaled, context)
+        return check_total(mention, name, scaled, context, table.body)
     expected = ", ".join(sorted({r.unit for r in domain}))
     return [
         _block(
@@ -138,7 +255,12 @@ def _check_maximum(mention: DoseMention, name: str, rows: list[DoseRow]) -> list
 
 
 def _no_match(
-    mention: DoseMention, name: str, rows: list[DoseRow], same_unit: list[DoseRow]
+    mention: DoseMention,
+    name: str,
+    rows: list[DoseRow],
+    same_unit: list[DoseRow],
+    table: DoseTable,
+    lexicon: Lexicon,
 ) -> list[Finding]:
     other = [
         r for r in rows if r.other_indication and r.allows(mention.amount, mention.unit, False)
@@ -168,6 +290,8 @@ def _no_match(
             )
         ]
     reduced = [r for r in same_unit if any(_same_number(mention.amount, x) for x in r.reductions)]
+    if not reduced and (named := _other_drug(mention, name, table, lexicon)):
+        return named
     if reduced:
         return [
             _block(
@@ -295,10 +419,20 @@ def _fmt(value: float) -> str:
 
 
 def _block(mention: DoseMention, rule_id: str, message: str, rows: Sequence[DoseRow]) -> Finding:
+    return _finding(mention, Severity.BLOCK, rule_id, message, rows)
+
+
+def _finding(
+    mention: DoseMention,
+    severity: Severity,
+    rule_id: str,
+    message: str,
+    rows: Sequence[DoseRow],
+) -> Finding:
     notes = " ".join(dict.fromkeys(r.note for r in rows if r.note and r.note not in message))
     return Finding(
         rule_id=rule_id,
-        severity=Severity.BLOCK,
+        severity=severity,
         check="doses",
         message=f"{message} {notes}".strip(),
         span=mention.sentence.claim,

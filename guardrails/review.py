@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from guardrails.answer import parse_answer
 from guardrails.arithmetic import derived_numbers
 from guardrails.dose_mentions import find_doses
-from guardrails.doses import check_doses
+from guardrails.doses import check_doses, check_reescalation
 from guardrails.grounding import check_grounding
 from guardrails.pathway_check import check_pathway
 from guardrails.records import Finding, Passage, PatientContext, Review
@@ -34,6 +34,7 @@ def review(
     mentions = find_doses(sentences, rules.lexicon, rules.dose_vocabulary)
     findings: list[Finding] = []
     findings.extend(check_doses(mentions, rules.doses, rules.lexicon, context))
+    findings.extend(check_reescalation(sentences, rules.doses, rules.lexicon))
     findings.extend(check_pathway(sentences, context, rules.pathway, rules.lexicon))
     if grounded:
         derived = derived_numbers(context, rules.doses, f"{question}\n{text}")

@@ -37,6 +37,9 @@ class Source(BaseModel):
     superseded_by: str | None = None
     tags: tuple[str, ...] = ()
     recalled_facts: tuple[str, ...] = ()
+    covers: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="subject id -> topics of it the source covers"
+    )
     path: str = ""
     sha256: str = ""
 

@@ -27,7 +27,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?", re.DOTALL)
 
 REQUIRED = ("id", "title", "kind", "citation", "year", "last_reviewed", "status")
-OPTIONAL = ("url", "superseded_by", "tags", "recalled_facts")
+OPTIONAL = ("url", "superseded_by", "tags", "recalled_facts", "covers")
 
 
 class SourceError(CairnError):
@@ -201,6 +201,15 @@ def validate_metadata(meta: dict[str, Any], path: Path) -> tuple[Source | None, 
             isinstance(value, list) and all(isinstance(v, str) for v in value)
         ):
             bad(field, "a list of text items")
+    covers = meta.get("covers")
+    if covers is not None and not (
+        isinstance(covers, dict)
+        and all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(t, str | int | float) for t in v)
+            for k, v in covers.items()
+        )
+    ):
+        bad("covers", "a mapping of subject: [topic, ...], e.g. tucatinib: [dosing, hepatic]")
     status, successor = meta.get("status"), meta.get("superseded_by")
     if status == "superseded" and not successor:
         problems.append(
@@ -217,6 +226,9 @@ def validate_metadata(meta: dict[str, Any], path: Path) -> tuple[Source | None, 
     fields = {k: meta.get(k) for k in (*REQUIRED, *OPTIONAL) if meta.get(k) is not None}
     fields["tags"] = tuple(meta.get("tags") or ())
     fields["recalled_facts"] = tuple(meta.get("recalled_facts") or ())
+    fields["covers"] = {
+        str(k): tuple(str(t) for t in v) for k, v in (meta.get("covers") or {}).items()
+    }
     return Source(**fields), []
 
 

@@ -82,10 +82,23 @@ def test_a_weight_written_in_the_answer_is_used(rules: RuleBook) -> None:
     ]
 
 
-def test_without_weight_an_absolute_dose_is_unchecked(rules: RuleBook) -> None:
+def test_without_weight_a_plausible_absolute_dose_is_a_warning(rules: RuleBook) -> None:
     [finding] = findings(rules, "T-DXd 378 mg every 3 weeks.", PatientContext())
-    assert (finding.rule_id, finding.severity) == ("arithmetic.unchecked", Severity.INFO)
+    assert (finding.rule_id, finding.severity) == ("arithmetic.unchecked", Severity.WARN)
     assert "weight" in finding.message
+
+
+@pytest.mark.parametrize("amount", ["900 mg", "1,200 mg", "60 mg"])
+def test_without_weight_a_total_no_adult_could_get_is_blocked(rules: RuleBook, amount: str) -> None:
+    # 5.4 mg/kg (down to 3.2 mg/kg) over 35-150 kg spans 112-810 mg.
+    [finding] = findings(rules, f"T-DXd {amount} every 3 weeks.", PatientContext())
+    assert (finding.rule_id, finding.severity) == ("arithmetic.implausible-total", Severity.BLOCK)
+    assert "35 to 150 kg" in finding.message
+
+
+def test_a_surface_area_dose_as_an_implausible_total_is_blocked(rules: RuleBook) -> None:
+    [finding] = findings(rules, "Docetaxel 600 mg every 3 weeks.", PatientContext())
+    assert finding.rule_id == "arithmetic.implausible-total"
 
 
 def test_a_reduced_level_as_an_absolute_starting_dose_is_flagged(rules: RuleBook) -> None:

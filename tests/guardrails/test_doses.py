@@ -5,7 +5,8 @@ import pytest
 from guardrails.answer import parse_answer
 from guardrails.dose_mentions import find_doses
 from guardrails.doses import check_doses
-from guardrails.records import Finding, PatientContext, Severity
+from guardrails.records import Finding, PatientContext, Review, Severity
+from guardrails.review import review
 from guardrails.rules import RuleBook
 
 RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
@@ -23,6 +24,10 @@ def findings(rules: RuleBook, text: str) -> list[Finding]:
 
 def ids(rules: RuleBook, text: str) -> list[str]:
     return [f.rule_id for f in findings(rules, text)]
+
+
+def review_of(rules: RuleBook, text: str) -> Review:
+    return review(text, "", PatientContext(), [], rules, grounded=False)
 
 
 def test_a_wrong_amount_is_blocked(rules: RuleBook) -> None:
@@ -136,7 +141,7 @@ def test_the_dose_of_another_combination_is_a_wrong_partner(rules: RuleBook) -> 
 
 def test_the_dose_of_its_own_combination_passes(rules: RuleBook) -> None:
     assert ids(rules, "Lapatinib 1,000 mg once daily with trastuzumab.") == []
-    assert ids(rules, "Capecitabine 1,000 mg/m2 twice daily with tucatinib.") == []
+    assert ids(rules, "Capecitabine 1,000 mg/m2 twice daily on days 1-14 with tucatinib.") == []
 
 
 def test_monotherapy_capecitabine_with_tucatinib_is_a_wrong_partner(rules: RuleBook) -> None:
@@ -146,7 +151,8 @@ def test_monotherapy_capecitabine_with_tucatinib_is_a_wrong_partner(rules: RuleB
 
 
 def test_a_daily_total_is_checked_per_dose(rules: RuleBook) -> None:
-    assert ids(rules, "Capecitabine 2,000 mg/m2/day in two divided doses with tucatinib.") == []
+    text = "Capecitabine 2,000 mg/m2/day in two divided doses on days 1-14 with tucatinib."
+    assert ids(rules, text) == []
     assert ids(rules, "Capecitabine 2,500 mg/m2/day in two divided doses with tucatinib.") == [
         "doses.wrong-partner"
     ]
@@ -173,3 +179,62 @@ def test_a_drug_outside_the_table_is_an_info_finding(rules: RuleBook) -> None:
 
 def test_a_drug_in_the_table_is_not_unknown(rules: RuleBook) -> None:
     assert ids(rules, "Give loperamide 4 mg three times daily with neratinib.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Capecitabine 1,000 mg/m2 twice daily continuously with tucatinib.",
+        "Capecitabine 1,000 mg/m2 twice daily without a break, alongside tucatinib.",
+        "Capecitabine 1,000 mg/m2 twice daily on days 1-21 with tucatinib.",
+        "Capecitabine 750 mg/m2 twice daily on days 1-14 of a 28-day cycle with neratinib.",
+    ],
+)
+def test_an_intermittent_drug_given_on_the_wrong_days_is_blocked(
+    rules: RuleBook, text: str
+) -> None:
+    assert ids(rules, text) == ["doses.wrong-cycle"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Capecitabine 1,000 mg/m2 twice daily on days 1-14 of each 21-day cycle with tucatinib.",
+        "Capecitabine 750 mg/m2 twice daily (d1-14 q21d) with neratinib.",
+        "Capecitabine 1,000 mg/m2 twice daily, days 1 to 14 of 21, with lapatinib.",
+    ],
+)
+def test_an_intermittent_drug_with_its_cycle_days_passes(rules: RuleBook, text: str) -> None:
+    assert ids(rules, text) == []
+
+
+def test_an_intermittent_drug_without_its_cycle_days_is_a_warning(rules: RuleBook) -> None:
+    assert ids(rules, "Capecitabine 750 mg/m2 twice daily with neratinib.") == [
+        "doses.missing-cycle-days"
+    ]
+
+
+def test_another_drugs_dose_is_named(rules: RuleBook) -> None:
+    [finding] = [
+        f for f in review_of(rules, "Trastuzumab deruxtecan 840 mg IV every 3 weeks.").findings
+    ]
+    assert finding.rule_id == "doses.other-drug"
+    assert "pertuzumab" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "After a reduction to 4.4 mg/kg, T-DXd is re-escalated to 5.4 mg/kg.",
+            ["doses.re-escalation"],
+        ),
+        ("Once tolerated, Enhertu can go back up to the full dose.", ["doses.re-escalation"]),
+        ("T-DXd is never re-escalated after a dose reduction.", []),
+        ("Do not re-escalate T-DXd once the dose has been reduced.", []),
+    ],
+)
+def test_reescalating_a_drug_that_is_never_reescalated_is_blocked(
+    rules: RuleBook, text: str, expected: list[str]
+) -> None:
+    assert [f.rule_id for f in review_of(rules, text).findings] == expected
