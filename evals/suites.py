@@ -23,12 +23,6 @@ from guardrails.yamlio import unknown_fields
 # heldout2-<category>.yaml (the second); `heldout` selects every batch, `heldout2` one.
 HELD_OUT = "heldout"
 _NO_LEXICON = Lexicon()
-CATEGORIES = (
-    "first line", "relapse timing", "second line", "third line and later", "brain metastases",
-    "HR-positive disease", "doses and schedules", "dose reductions and toxicity management",
-    "cardiac and ILD safety", "trial results", "guideline differences",
-    "follow-up conversations", "out of scope",
-)  # fmt: skip
 VERDICTS = ("pass", "warn", "block")
 
 
@@ -163,8 +157,8 @@ def _context(value: Any, where: str, problems: list[str]) -> dict[str, str]:
 def _golden_file(path: Path, problems: list[str], source_ids: set[str] | None) -> list[GoldenCase]:
     data = _read(path, problems)
     category = data.get("category")
-    if data and category not in CATEGORIES:
-        problems.append(f"{path}: 'category' must be one of: {', '.join(CATEGORIES)}")
+    if data and not (isinstance(category, str) and category.strip()):
+        problems.append(f"{path}: 'category' must name the file's category, e.g. 'first line'")
     cases = []
     for entry, where in _cases(data, path, _GOLDEN_FIELDS, problems):
         if not isinstance(entry.get("question"), str) or not entry["question"].strip():
