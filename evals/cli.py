@@ -29,9 +29,46 @@ def _configure_eval(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gate", action="store_true", help="exit 1 below the gate thresholds")
     parser.add_argument("--no-baselines", action="store_true", help="skip the baselines")
     parser.add_argument("--tolerance", type=float, help="regression tolerance for --compare")
+    parser.add_argument(
+        "--size", type=int, default=0, help="mutations: sample this many cases (0: all of them)"
+    )
+    parser.add_argument("--seed", type=int, default=7, help="mutations: the sampling seed")
+
+
+def _run_mutations(args: argparse.Namespace) -> int:
+    """`cairn eval mutations`: generated faults and clean variants through the review, with the
+    gate's mutation targets (no index needed)."""
+    from evals.gate import Gate, mutation_failures
+    from evals.mutations import generate, run_mutations, table_lines
+    from guardrails.rules import RuleBook
+    from ingest.sources import discover, load_sources
+
+    settings = load_settings()
+    rules = RuleBook.load(settings.corpus.rules_dir)
+    sources, _ = load_sources(discover([settings.corpus.sources_dir]))
+    cases = generate(rules, sources, seed=args.seed, size=args.size)
+    summary = run_mutations(cases, rules).as_dict()
+    failures = mutation_failures(summary, Gate.load(EVALS_DIR / "gate.yaml"))
+    summary["gate"] = {"passed": not failures, "failures": failures}
+    if args.json:
+        print(json.dumps(summary, indent=1))
+    else:
+        print("\n".join(table_lines(summary)))
+        for missed in summary["missed"][:10]:
+            print(f"  MISSED [{missed['operator']}]: {missed['text']}")
+        for flagged in summary["false_positives"][:10]:
+            print(
+                f"  FALSE POSITIVE [{flagged['operator']}]: {flagged['text']} "
+                f"-> {flagged['raised']}"
+            )
+        for failure in failures:
+            print(f"  GATE: {failure}")
+    return 1 if failures and args.gate else 0
 
 
 def _run_eval(args: argparse.Namespace) -> int:
+    if args.suites == ["mutations"]:
+        return _run_mutations(args)
     from assistant.session import open_cairn
     from evals.baselines import Baseline, Bm25Only, NaiveRag
     from evals.gate import Gate, below_targets, compare, gate_failures

@@ -30,6 +30,8 @@ class Gate:
     catch_rate: float = 1.0
     false_positive_rate_max: float = 0.02
     tolerance: float = 0.01
+    mutation_catch_rate: float = 0.99  # every dose, schedule and pathway operator
+    mutation_false_positive_rate_max: float = 0.01  # over all clean variants
     targets: dict[str, float] = field(default_factory=dict)  # reported, not enforced
 
     @classmethod
@@ -41,6 +43,27 @@ class Gate:
         numbers = {k: float(v) for k, v in data.items() if k in fields}
         targets = {str(k): float(v) for k, v in (data.get("targets") or {}).items()}
         return cls(**numbers, targets=targets)
+
+
+GATED_FAMILIES = ("dose", "schedule", "pathway")
+
+
+def mutation_failures(summary: dict[str, Any], gate: Gate) -> list[str]:
+    """The mutation suite's floors: each gated operator's catch rate, and the false-positive
+    rate over the clean variants."""
+    failures = [
+        f"mutation operator '{name}' catch rate {row['catch_rate']:.3f} is below "
+        f"{gate.mutation_catch_rate}"
+        for name, row in summary["operators"].items()
+        if row["family"] in GATED_FAMILIES and row["catch_rate"] < gate.mutation_catch_rate
+    ]
+    rate = summary["false_positive_rate"]
+    if rate is not None and rate > gate.mutation_false_positive_rate_max:
+        failures.append(
+            f"mutation false-positive rate {rate:.3f} is above "
+            f"{gate.mutation_false_positive_rate_max}"
+        )
+    return failures
 
 
 def below_targets(result: dict[str, Any], gate: Gate) -> list[str]:

@@ -92,13 +92,19 @@ def find_doses(
     sentences: Sequence[AnswerSentence],
     lexicon: Lexicon,
     vocabulary: DoseVocabulary | None = None,
+    subject: str | None = None,
 ) -> list[DoseMention]:
     """Every dose in the sentences. The vocabulary helps attribute amounts: after a fixed-dose
     product they belong to it ('Phesgo ... 600 mg trastuzumab'), and among several drugs to
-    the one dosed in that unit."""
+    the one dosed in that unit. `subject` is the drug the question asks about: an amount in
+    an answer that names no drug before it is that drug's ("840 mg loading, then ...")."""
     vocabulary = vocabulary or DoseVocabulary()
     mentions: list[DoseMention] = []
     previous_drug: Mention | None = None
+    if subject is not None:
+        concept = lexicon.get(subject)
+        name = concept.generic if concept else subject
+        previous_drug = Mention(subject, ConceptKind.DRUG, -10_000, -10_000, name)
     for sentence in sentences:
         text = sentence.text
         concepts = lexicon.find(text)
@@ -123,9 +129,29 @@ def find_doses(
             elif mention.drug and mention.unit == "mg" and mention.drug in bases:
                 mention = replace(mention, basis=bases[mention.drug])
             mentions.append(mention)
+        mentions[len(mentions) - len(attributed) :] = _shared_cycle(
+            mentions[len(mentions) - len(attributed) :]
+        )
         if drugs:
             previous_drug = drugs[-1]
     return mentions
+
+
+def _shared_cycle(mentions: list[DoseMention]) -> list[DoseMention]:
+    """'reduced from 1.4 mg/m2 to 1.1 and then 0.7 mg/m2 on days 1 and 8 of each 21-day
+    cycle': cycle days stated once in a sentence hold for every dose of that drug in it."""
+    stated = {m.drug: m for m in mentions if m.cycle_days or m.continuous}
+    return [
+        replace(
+            m,
+            cycle_days=stated[m.drug].cycle_days,
+            cycle_length=stated[m.drug].cycle_length,
+            continuous=stated[m.drug].continuous,
+        )
+        if m.drug in stated and not (m.cycle_days or m.continuous)
+        else m
+        for m in mentions
+    ]
 
 
 def _merge_product_parts(
@@ -225,6 +251,9 @@ def _attribute(
         return having[0], ""  # 'loperamide with the first neratinib dose at 4 mg'
     if compatible:
         return compatible[0], ""
+    dosed = [d for d in candidates if d.concept_id in vocabulary.units]
+    if dosed:
+        return dosed[0], ""  # no drug uses that unit: the nearest one Cairn doses, to check it
     if before:
         return before[-1], ""
     return (after[0], "") if after else (None, "")

@@ -114,7 +114,8 @@ CYCLE_DAYS = re.compile(
 )
 CYCLE_LENGTH = re.compile(
     r"\b(\d{1,3})[- ]day(?:s)?\s+(?:treatment\s+)?cycles?\b|\bq(\d{1,3})d\b"
-    r"|\bdays?\s?\d{1,3}\s*(?:-|–|to|through|and|,)\s*\d{1,3}\s+(?:of|out of)\s+(?:each\s+|every\s+|a\s+)?(\d{1,3})\b",
+    r"|\bdays?\s?\d{1,3}\s*(?:-|–|to|through|and|,)\s*\d{1,3}\s+(?:of|out of)\s+"
+    r"(?:each\s+|every\s+|a\s+)?(\d{1,3})\b",
     re.I,
 )
 CONTINUOUS = re.compile(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guardrails.dose_rules import Adjustment, Modification, parse_rules
 from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
 from guardrails.yamlio import load_yaml, require, unknown_fields
@@ -135,6 +136,8 @@ class BodySize:
 class DoseTable:
     rows: tuple[DoseRow, ...]
     body: BodySize = BodySize()
+    modifications: tuple[Modification, ...] = ()
+    adjustments: tuple[Adjustment, ...] = ()
 
     @classmethod
     def load(cls, path: Path, lexicon: Lexicon) -> DoseTable:
@@ -156,10 +159,11 @@ class DoseTable:
             seen.add(row.id)
             rows.append(row)
         body = _body(data.get("plausible_body"), origin, problems)
-        problems += unknown_fields(data, {"doses", "plausible_body"}, origin)
+        modifications, adjustments = parse_rules(data, lexicon, origin, problems)
+        problems += unknown_fields(data, _TOP, origin)
         if problems:
             raise RulesError(problems)
-        return cls(tuple(rows), body)
+        return cls(tuple(rows), body, modifications, adjustments)
 
     def rows_for(self, drug: str) -> list[DoseRow]:
         return [row for row in self.rows if row.drug == drug]
@@ -169,6 +173,7 @@ class DoseTable:
         return {row.drug for row in self.rows}
 
 
+_TOP = {"doses", "plausible_body", "modifications", "adjustments"}
 _FIELDS = {
     "id",
     "drug",
@@ -202,10 +207,11 @@ def _body(value: Any, origin: str, problems: list[str]) -> BodySize:
         return BodySize()
     problems += unknown_fields(value, {"weight_kg", "bsa_m2"}, where)
     for key in ("weight_kg", "bsa_m2"):
-        span = value.get(key)
-        ok = isinstance(span, list) and len(span) == 2
-        ok = ok and all(isinstance(v, int | float) and v > 0 for v in span)
-        if not ok or span[0] >= span[1]:
+        span: list[Any] = value.get(key) if isinstance(value.get(key), list) else []
+        if len(span) != 2 or not all(isinstance(v, int | float) and v > 0 for v in span):
+            problems.append(f"{where}: '{key}' must be [low, high] with 0 < low < high")
+            continue
+        if span[0] >= span[1]:
             problems.append(f"{where}: '{key}' must be [low, high] with 0 < low < high")
             continue
         spans[key] = (float(span[0]), float(span[1]))
@@ -251,6 +257,16 @@ def _parse_row(entry: Any, where: str, lexicon: Lexicon, problems: list[str]) ->
     if maximum is not None and not isinstance(maximum, int | float):
         problems.append(f"{where}: 'maximum' must be a number")
         maximum = None
+    # A zero or negative dose is a typo that would make every real dose look wrong.
+    given = {
+        "amount": amounts,
+        "range": (low, high),
+        "reductions": reductions,
+        "maximum": (maximum,),
+    }
+    for name, values in given.items():
+        if any(v is not None and v <= 0 for v in values):
+            problems.append(f"{where}: every number of '{name}' must be greater than 0")
     cycle_days, cycle_length = _cycle(entry, where, problems)
     reescalation = entry.get("reescalation", True)
     if not isinstance(reescalation, bool):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from guardrails.arithmetic import check_total
 from guardrails.answer import AnswerSentence
+from guardrails.arithmetic import check_total
 from guardrails.dose_mentions import DoseMention
 from guardrails.dose_table import PER_KG, PER_M2, SCHEDULES, DoseRow, DoseTable
 from guardrails.lexicon import Lexicon
@@ -125,6 +125,8 @@ def _other_drug(
         and r.unit == mention.unit
         and any(_same_number(mention.amount, a) for a in r.amounts)
         and r.drug not in mention.partners
+        and (mention.route is None or r.route == mention.route)
+        and (r.phase == "loading" or mention.schedule is None or mention.schedule in r.schedules)
     ]
     if not owners:
         return []

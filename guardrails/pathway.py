@@ -13,6 +13,7 @@ from typing import Any
 
 from guardrails.overrides import USER
 from guardrails.records import BrainMets, Fact, FactStatus, PatientContext, Recommendation
+from guardrails.relations import Relation
 
 CONDITION_KEYS = (
     "line",
@@ -61,6 +62,7 @@ class PatternRule:
     patterns: tuple[re.Pattern[str], ...]
     sources: tuple[str, ...]
     recommendation_only: bool = False
+    relation: Relation | None = None  # a structural rule beside the patterns
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,34 @@ def check_pathway(
     situation = pathway.situation_for(context)
     if situation is not None:
         findings.extend(_against_situation(picks, situation, lexicon))
-    findings.extend(_pitfalls(sentences, pathway))
+    findings.extend(_already_failed(picks, context, lexicon))
+    findings.extend(_pitfalls(sentences, pathway, lexicon))
     findings.extend(_substitutions(sentences, lexicon))
     return _one_per_sentence_and_rule(findings)
+
+
+def _already_failed(
+    picks: list[Recommended], context: PatientContext, lexicon: Lexicon
+) -> list[Finding]:
+    """A regimen the disease already progressed on, recommended again: the same drugs as a
+    therapy that failed (a new partner, as in continuing an antibody with a new drug, is not
+    the same regimen)."""
+    failed = {frozenset(lexicon.drugs_of(t) or {t}): t for t in context.progressed_on}
+    findings = []
+    for pick in picks:
+        drugs = frozenset(lexicon.drugs_of(pick.concept_id) or {pick.concept_id})
+        if drugs in failed:
+            findings.append(
+                _finding(
+                    pick.sentence,
+                    "pathway.already-progressed",
+                    Severity.WARN,
+                    f"The answer recommends {lexicon.label(pick.concept_id)}, but the disease "
+                    f"has already progressed on {lexicon.label(failed[drugs])}.",
+                    (),
+                )
+            )
+    return findings
 
 
 def _contraindicated(
@@ -135,12 +160,23 @@ def _against_situation(
     return findings
 
 
-def _pitfalls(sentences: Sequence[AnswerSentence], pathway: Pathway) -> list[Finding]:
+def _pitfalls(
+    sentences: Sequence[AnswerSentence], pathway: Pathway, lexicon: Lexicon
+) -> list[Finding]:
     findings = []
     for sentence in sentences:
         claim = sentence.claim
         for rule in pathway.pitfalls:
             if rule.recommendation_only and not RECOMMEND.search(claim):
+                continue
+            at = rule.relation.where(claim, lexicon) if rule.relation is not None else None
+            if at is not None and not _ADVICE_NEGATION.search(_clause_before(claim, at)):
+                findings.append(
+                    _finding(
+                        sentence, f"pathway.pitfall.{rule.id}", Severity.WARN, rule.message,
+                        rule.sources,
+                    )
+                )  # fmt: skip
                 continue
             for pattern in rule.patterns:
                 match = pattern.search(claim)

@@ -9,6 +9,7 @@ from typing import Any
 from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
 from guardrails.pathway import CONDITION_KEYS, Contraindication, Pathway, PatternRule, Situation
+from guardrails.relations import KINDS, Relation
 from guardrails.yamlio import load_yaml, unknown_fields
 
 
@@ -39,7 +40,7 @@ def parse_pathway(data: Any, lexicon: Lexicon, origin: str) -> Pathway:
             for i, e in enumerate(data.get("contraindications") or [])
         ),
         pitfalls=tuple(
-            _pattern_rule(e, f"{origin}: pitfalls[{i}]", problems)
+            _pattern_rule(e, f"{origin}: pitfalls[{i}]", problems, lexicon)
             for i, e in enumerate(data.get("pitfalls") or [])
         ),
         emergencies=tuple(
@@ -78,7 +79,8 @@ _SITUATION = (
     "first_line_regimens", "no_preference", "notes", "sources",
 )  # fmt: skip
 _CONTRAINDICATION = ("id", "drugs", "when", "severity", "message", "sources")
-_PATTERN_RULE = ("id", "message", "patterns", "sources", "recommendation_only")
+_PATTERN_RULE = ("id", "message", "patterns", "sources", "recommendation_only", "relation")
+_RELATION = ("kind", "subjects", "anchors", "terms")
 
 
 def _entry(
@@ -147,8 +149,29 @@ def _contraindication(entry: Any, where: str, ids: _Ids, problems: list[str]) ->
     )
 
 
-def _pattern_rule(entry: Any, where: str, problems: list[str]) -> PatternRule:
-    e = _entry(entry, where, problems, ("id", "message", "patterns", "sources"), _PATTERN_RULE)
+def _relation(value: Any, where: str, lexicon: Lexicon, problems: list[str]) -> Relation | None:
+    """A pitfall's structural rule: its kind and the concepts it relates."""
+    if value is None:
+        return None
+    where = f"{where}: relation"
+    e = _entry(value, where, problems, ("kind", "subjects", "anchors"), _RELATION)
+    if e.get("kind") not in KINDS:
+        problems.append(f"{where}: 'kind' must be one of {', '.join(KINDS)}")
+    concepts: dict[str, frozenset[str]] = {}
+    for key in ("subjects", "anchors"):
+        ids = e.get(key) or []
+        unknown = [i for i in ids if lexicon.get(str(i)) is None]
+        if unknown:
+            problems.append(f"{where}: {key} {', '.join(map(str, unknown))} not in lexicon.yaml")
+        concepts[key] = frozenset(d for i in ids for d in (str(i), *lexicon.drugs_of(str(i))))
+    terms = tuple(str(t) for t in e.get("terms") or ())
+    return Relation(str(e.get("kind")), concepts["subjects"], concepts["anchors"], terms)
+
+
+def _pattern_rule(
+    entry: Any, where: str, problems: list[str], lexicon: Lexicon | None = None
+) -> PatternRule:
+    e = _entry(entry, where, problems, ("id", "message", "sources"), _PATTERN_RULE)
     where = f"{where} ('{e.get('id', '?')}')"
     patterns = []
     for i, raw in enumerate(e.get("patterns") or []):
@@ -162,4 +185,5 @@ def _pattern_rule(entry: Any, where: str, problems: list[str]) -> PatternRule:
         patterns=tuple(patterns),
         sources=tuple(e.get("sources") or ()),
         recommendation_only=bool(e.get("recommendation_only", False)),
+        relation=_relation(e.get("relation"), where, lexicon, problems) if lexicon else None,
     )

@@ -55,6 +55,9 @@ _HISTORY = re.compile(
     r"second-line\s+|\w+-line\s+)?$",
     re.IGNORECASE,
 )
+_LIST_JOIN = re.compile(
+    r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|plus\s+|\+\s*|/\s*)(?:(?:a|an|the)\s+)?", re.I
+)
 _JOINED = re.compile(r"\s*(?:,|and|plus|with|\+|/)?\s*(?:(?:a|an|the)\s+)?", re.I)
 _SEPARATOR = re.compile(
     r",\s*(?:and|or|but|while)\b|;|,(?=\s*(?:and|or)\b)|\band\b(?=\s+\w+\s+(?:is|are))", re.I
@@ -134,7 +137,7 @@ def _chosen(clause: str, lexicon: Lexicon) -> list[tuple[Mention, bool]]:
     ]
     contrast = _CONTRAST.search(clause)
     chosen: list[tuple[Mention, bool]] = []
-    rejecting = False
+    rejecting = history = False
     for i, mention in enumerate(mentions):
         previous_end = mentions[i - 1].end if i else 0
         following = mentions[i + 1].start if i + 1 < len(mentions) else len(clause)
@@ -150,9 +153,11 @@ def _chosen(clause: str, lexicon: Lexicon) -> list[tuple[Mention, bool]]:
             rejecting = True
             continue
         rejecting = False
-        if _REJECT_AFTER.match(tail) or _HISTORY.search(
-            clause[max(0, mention.start - 40) : mention.start]
-        ):
+        listed = history and _LIST_JOIN.fullmatch(lead)  # "after X, Y and a Z": all history
+        history = bool(
+            listed or _HISTORY.search(clause[max(0, mention.start - 40) : mention.start])
+        )
+        if _REJECT_AFTER.match(tail) or history:
             continue
         chosen.append((mention, False))
     return _preferred_by_group(clause, chosen)

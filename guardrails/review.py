@@ -31,7 +31,9 @@ def review(
     """Run every check on `text` and combine the findings into a verdict. `grounded=False`
     skips the grounding check, for Cairn's own "not covered" message, which states no facts."""
     sentences = parse_answer(text)
-    mentions = find_doses(sentences, rules.lexicon, rules.dose_vocabulary)
+    mentions = find_doses(
+        sentences, rules.lexicon, rules.dose_vocabulary, _subject(question, rules)
+    )
     findings: list[Finding] = []
     findings.extend(check_doses(mentions, rules.doses, rules.lexicon, context))
     findings.extend(check_reescalation(sentences, rules.doses, rules.lexicon))
@@ -43,6 +45,12 @@ def review(
         )
     findings.extend(check_urgent(question, text, rules.pathway))
     return Review.of(_ordered(findings))
+
+
+def _subject(question: str, rules: RuleBook) -> str | None:
+    """The one drug of the dose table a question names, if it names exactly one."""
+    drugs = {m.concept_id for m in rules.lexicon.find(question)} & rules.doses.drugs
+    return next(iter(drugs)) if len(drugs) == 1 else None
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

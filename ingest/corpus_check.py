@@ -17,7 +17,8 @@ from guardrails.dose_table import SCHEDULES, DoseRow
 from guardrails.errors import CairnError, RulesError
 from guardrails.rules import RuleBook
 from ingest.corpus_info import CorpusInfo
-from ingest.sources import LoadedSource, load_sources
+from ingest.rule_files import load_rulebook
+from ingest.sources import LoadedSource, SourceLimits, load_sources
 
 _UNIT_PATTERN = {
     "mg/kg": r"mg\s*/\s*kg",
@@ -27,15 +28,15 @@ _UNIT_PATTERN = {
 }
 
 
-def check_corpus(folder: Path) -> tuple[list[str], str]:
+def check_corpus(folder: Path, limits: SourceLimits | None = None) -> tuple[list[str], str]:
     """Every problem of the corpus at `folder`, and a one-line summary when it is valid."""
-    loaded, problems = load_sources([folder / "sources"])
+    loaded, problems = load_sources([folder / "sources"], limits)
     try:
         CorpusInfo.load(folder / "corpus.yaml")
     except CairnError as exc:
         problems.append(str(exc))
     try:
-        rules = RuleBook.load(folder / "rules")
+        rules = load_rulebook(folder / "rules")
     except RulesError as exc:
         return [*problems, *exc.problems], ""
     texts = {item.source.id: item for item in loaded}
@@ -51,6 +52,10 @@ def check_corpus(folder: Path) -> tuple[list[str], str]:
 def _unknown_sources(rules: RuleBook, known: set[str], folder: Path) -> list[str]:
     cited: list[tuple[str, str, tuple[str, ...]]] = [
         ("doses.yaml", f"dose row '{row.id}'", row.sources) for row in rules.doses.rows
+    ]
+    cited += [
+        ("doses.yaml", f"rule '{r.id}'", r.sources)
+        for r in (*rules.doses.modifications, *rules.doses.adjustments)
     ]
     pathway = rules.pathway
     cited.append(("pathway.yaml", "lines", pathway.early_relapse_sources))
