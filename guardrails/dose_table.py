@@ -207,7 +207,8 @@ def _body(value: Any, origin: str, problems: list[str]) -> BodySize:
         return BodySize()
     problems += unknown_fields(value, {"weight_kg", "bsa_m2"}, where)
     for key in ("weight_kg", "bsa_m2"):
-        span: list[Any] = value.get(key) if isinstance(value.get(key), list) else []
+        raw = value.get(key)
+        span: list[Any] = raw if isinstance(raw, list) else []
         if len(span) != 2 or not all(isinstance(v, int | float) and v > 0 for v in span):
             problems.append(f"{where}: '{key}' must be [low, high] with 0 < low < high")
             continue
