@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from assistant.retrieval import RetrievalResult
 from assistant.settings import RetrievalSettings
-from guardrails.lexicon import Lexicon
+from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.records import FactStatus, PatientContext
 from ingest.corpus_info import CorpusInfo
 
@@ -30,6 +30,9 @@ _DRUG_STEM = re.compile(
     r"platin|rubicin|taxel|trant|estrant|olimus|tide|glutide|gliflozin|pril|sartan)$",
     re.I,
 )
+# Cycle, day and week shorthand of treatment calendars: C3D1, C5, D8, D5W, W2.
+_NOTATION = re.compile(r"(?:[CDW]\d{1,2}){1,2}[A-Z]?", re.I)
+_CONCEPT_KINDS = frozenset({ConceptKind.DRUG, ConceptKind.REGIMEN, ConceptKind.GROUP})
 _CONDITION_WORDS = frozenset(
     {"the", "of", "her2", "positive", "negative", "metastatic", "advanced", "this", "her"}
 )
@@ -66,11 +69,18 @@ def judge_scope(
             return ScopeDecision(False, f"the corpus does not cover {exclusion.reason}")
     names, acronyms = unknown_terms(question, vocabulary, lexicon)
     weak = not result.evidence or result.best_similarity < settings.min_similarity
+    if _names_a_concept(question, lexicon):
+        acronyms = []  # "Tukysa pt, PCP started ...": an acronym beside a known drug is context
     if names or (acronyms and result.best_similarity < settings.min_similarity + 0.2):
         return ScopeDecision(False, f"the corpus never mentions {', '.join([*names, *acronyms])}")
     if weak:
         return ScopeDecision(False, "no passage of the corpus is close to the question")
     return ScopeDecision(True)
+
+
+def _names_a_concept(question: str, lexicon: Lexicon) -> bool:
+    """Whether the question names a drug, regimen or drug group the corpus knows."""
+    return any(m.kind in _CONCEPT_KINDS and not m.absent for m in lexicon.find(question))
 
 
 def unknown_terms(
@@ -87,6 +97,8 @@ def unknown_terms(
         lower = word.lower()
         if lower in vocabulary or lower in named or word[0].isdigit() or not _technical(word):
             continue
+        if _NOTATION.fullmatch(word):
+            continue  # cycle and day shorthand ("C3D1", "D8"): a measure, not a term
         if any(part in vocabulary for part in lower.split("-") if len(part) > 3):
             continue
         if difflib.get_close_matches(lower, vocabulary, n=1, cutoff=0.8):

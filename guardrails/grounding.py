@@ -65,9 +65,7 @@ def check_grounding(
         if not sentence.factual:
             continue
         if (uses_markers or resolve_markers) and not sentence.citations:
-            findings.append(
-                _finding(sentence, "grounding.uncited", "This statement cites no source.")
-            )
+            findings.extend(_align(sentence, passages, lexicon, derived))
             continue
         if resolve_markers:
             scope = [by_number[n] for n in sentence.citations if n in by_number]
@@ -75,6 +73,54 @@ def check_grounding(
             scope = list(passages)
         findings.extend(_check_numbers(sentence, scope, lexicon, derived))
     return findings
+
+
+def _align(
+    sentence: AnswerSentence,
+    passages: Sequence[Passage],
+    lexicon: Lexicon,
+    derived: frozenset[str],
+) -> list[Finding]:
+    """An uncited statement (a language model often leaves one): with numbers, it is matched to
+    the passages that hold all of them and checked against those; a number that no passage
+    holds is a block. Without numbers it is a warning."""
+    numbers = [
+        n
+        for n in dict.fromkeys(numbers_in(sentence.claim))
+        if n not in derived and not (n.isdigit() and len(n) == 1)  # 'ZORBA-1', 'grade 3'
+    ]
+    if not numbers:
+        return [_finding(sentence, "grounding.uncited", "This statement cites no source.")]
+    support = [p for p in passages if set(numbers) <= set(numbers_in(p.text))]
+    if not support:
+        held = set().union(*(set(numbers_in(p.text)) for p in passages)) if passages else set()
+        missing = [n for n in numbers if n not in held]
+        if missing:
+            return [
+                _finding(
+                    sentence,
+                    "grounding.unsupported-number",
+                    f"This statement cites no source, and {', '.join(missing)} appears in no "
+                    "retrieved passage.",
+                    severity=Severity.BLOCK,
+                )
+            ]
+        return [
+            _finding(
+                sentence,
+                "grounding.uncited",
+                "This statement cites no source, and no one passage holds all its figures.",
+            )
+        ]
+    where = ", ".join(f"[{p.n}]" if p.n is not None else p.source_id for p in support[:2])
+    attributed = _finding(
+        sentence,
+        "grounding.attributed",
+        f"This statement cites no source; its figures appear in {where}.",
+        tuple(p.source_id for p in support[:2]),
+        severity=Severity.INFO,
+    )
+    return [attributed, *_check_numbers(sentence, support, lexicon, derived)]
 
 
 def _check_numbers(
@@ -206,11 +252,15 @@ def _statistics(text: str) -> set[str]:
 
 
 def _finding(
-    sentence: AnswerSentence, rule_id: str, message: str, sources: tuple[str, ...] = ()
+    sentence: AnswerSentence,
+    rule_id: str,
+    message: str,
+    sources: tuple[str, ...] = (),
+    severity: Severity = Severity.WARN,
 ) -> Finding:
     return Finding(
         rule_id=rule_id,
-        severity=Severity.WARN,
+        severity=severity,
         check="grounding",
         message=message,
         span=sentence.claim,

@@ -55,6 +55,7 @@ _HISTORY = re.compile(
     r"second-line\s+|\w+-line\s+)?$",
     re.IGNORECASE,
 )
+_FINAL_JOIN = re.compile(r"\s*,?\s*(?:and|or)\s+(?:(?:a|an|the)\s+)?", re.I)
 _LIST_JOIN = re.compile(
     r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|plus\s+|\+\s*|/\s*)(?:(?:a|an|the)\s+)?", re.I
 )
@@ -153,7 +154,7 @@ def _chosen(clause: str, lexicon: Lexicon) -> list[tuple[Mention, bool]]:
             rejecting = True
             continue
         rejecting = False
-        listed = history and _LIST_JOIN.fullmatch(lead)  # "after X, Y and a Z": all history
+        listed = history and _in_history_list(clause, mentions, i)
         history = bool(
             listed or _HISTORY.search(clause[max(0, mention.start - 40) : mention.start])
         )
@@ -161,6 +162,18 @@ def _chosen(clause: str, lexicon: Lexicon) -> list[tuple[Mention, bool]]:
             continue
         chosen.append((mention, False))
     return _preferred_by_group(clause, chosen)
+
+
+def _in_history_list(clause: str, mentions: list[Mention], i: int) -> bool:
+    """'after progression on X, Y and a Z, W is ...': Y and Z continue the list of therapies
+    given (it ends at the item joined by 'and' or 'or'); W does not."""
+    leads = [clause[mentions[k - 1].end : mentions[k].start] for k in range(i, len(mentions))]
+    for lead in leads:
+        if not _LIST_JOIN.fullmatch(lead):
+            return False
+        if _FINAL_JOIN.fullmatch(lead):
+            return True
+    return False
 
 
 def _preferred_by_group(

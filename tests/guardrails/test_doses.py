@@ -238,3 +238,16 @@ def test_reescalating_a_drug_that_is_never_reescalated_is_blocked(
     rules: RuleBook, text: str, expected: list[str]
 ) -> None:
     assert [f.rule_id for f in review_of(rules, text).findings] == expected
+
+
+def test_an_answer_naming_no_drug_is_checked_against_the_questions_drug(rules: RuleBook) -> None:
+    verdict = review(
+        "840 mg loading, then 420 mg every 3 weeks.",
+        "What is the dose of trastuzumab deruxtecan?",
+        PatientContext(),
+        [],
+        rules,
+        grounded=False,
+    )
+    assert verdict.verdict.value == "block"
+    assert {f.rule_id for f in verdict.findings} == {"doses.other-drug"}

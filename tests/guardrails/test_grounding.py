@@ -77,3 +77,25 @@ def test_without_markers_checks_the_whole_corpus_and_notes_it(lexicon: Lexicon) 
         parse_answer("ZORBA-1 gave median PFS of 11.2 vs 7.4 months."), corpus, lexicon, False
     )
     assert [(f.rule_id, f.severity) for f in found] == [("grounding.no-markers", Severity.INFO)]
+
+
+def test_an_uncited_statement_is_attributed_to_the_passage_with_its_figures(
+    lexicon: Lexicon,
+) -> None:
+    found = check_grounding(
+        parse_answer("ZORBA-1 gave 11.2 vs 7.4 months [1]. The HR was 0.61 with PFS 11.2 months."),
+        [PRIMARY, UPDATED],
+        lexicon,
+    )
+    [attributed] = [f for f in found if f.rule_id == "grounding.attributed"]
+    assert attributed.severity is Severity.INFO and "[1]" in attributed.message
+
+
+def test_an_uncited_number_no_passage_holds_is_blocked(lexicon: Lexicon) -> None:
+    found = check_grounding(
+        parse_answer("ZORBA-1 gave 11.2 vs 7.4 months [1]. The median OS was 41.7 months."),
+        [PRIMARY, UPDATED],
+        lexicon,
+    )
+    [unsupported] = [f for f in found if f.rule_id == "grounding.unsupported-number"]
+    assert unsupported.severity is Severity.BLOCK and "41.7" in unsupported.message

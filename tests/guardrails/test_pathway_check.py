@@ -157,3 +157,25 @@ def test_low_lvef_adc_warns_unless_cautioned(rules: RuleBook) -> None:
         ("pathway.contraindicated.adc-low-lvef", "warn")
     ]
     assert found(rules, "T-DM1 is an option with caution after a cardiac review.", question) == []
+
+
+def test_a_regimen_the_disease_progressed_on_is_flagged_when_recommended_again(
+    rules: RuleBook,
+) -> None:
+    findings = found(rules, "The recommended next treatment is T-DXd.", "Progressed on T-DXd.")
+    assert ("pathway.already-progressed", "warn") in findings
+
+
+def test_continuing_an_antibody_with_a_new_partner_is_not_a_repeat(rules: RuleBook) -> None:
+    answer = "Tucatinib plus trastuzumab plus capecitabine is an option."
+    assert ("pathway.already-progressed", "warn") not in found(rules, answer, SECOND_LINE)
+
+
+def test_therapies_already_given_listed_before_the_recommendation_are_history(
+    rules: RuleBook,
+) -> None:
+    answer = (
+        "After progression on trastuzumab, pertuzumab and a taxane, trastuzumab deruxtecan is "
+        "the recommended second-line treatment."
+    )
+    assert found(rules, answer, SECOND_LINE) == []
