@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from assistant.intent import Role, roles
-from assistant.labs import measured_values
 from assistant.plan import Facet, Line, Plan
 from assistant.retrieval import Filters, Retriever
 from assistant.search import next_regimens
@@ -101,7 +100,7 @@ def add_asked_dose_facets(
         _therapies_named(original, context, lexicon)
         or _therapies_named(question, context, lexicon)[:1]
     )
-    reduction = Role.REDUCTION in roles(question) or "grade" in measured_values(question)
+    reduction = Role.REDUCTION in roles(question) or rules.measures.has_grade(question)
     _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules, reduction, combined=True)
 
 

@@ -30,6 +30,8 @@ class Gate:
     catch_rate: float = 1.0
     false_positive_rate_max: float = 0.02
     tolerance: float = 0.01
+    # Categories gated on floors of their own; the floors above cover the other categories.
+    category_floors: dict[str, dict[str, float]] = field(default_factory=dict)
     mutation_catch_rate: float = 0.99  # every dose, schedule and pathway operator
     mutation_false_positive_rate_max: float = 0.01  # over all clean variants
     targets: dict[str, float] = field(default_factory=dict)  # reported, not enforced
@@ -39,10 +41,14 @@ class Gate:
         if not path.is_file():
             return cls()
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        fields = set(cls.__dataclass_fields__) - {"targets"}
+        fields = set(cls.__dataclass_fields__) - {"targets", "category_floors"}
         numbers = {k: float(v) for k, v in data.items() if k in fields}
         targets = {str(k): float(v) for k, v in (data.get("targets") or {}).items()}
-        return cls(**numbers, targets=targets)
+        floors = {
+            str(category): {str(k): float(v) for k, v in values.items()}
+            for category, values in (data.get("category_floors") or {}).items()
+        }
+        return cls(**numbers, targets=targets, category_floors=floors)
 
 
 GATED_FAMILIES = ("dose", "schedule", "pathway")
@@ -84,17 +90,53 @@ def gate_failures(result: dict[str, Any], gate: Gate) -> list[str]:
     return failures + _guardrail_failures(metrics["guardrails"], gate)
 
 
+def answer_metrics(cases: list[dict[str, Any]]) -> dict[str, float]:
+    """recall@5, key-fact coverage and the naive baseline's recall@5 over some golden cases."""
+    covered = [c for c in cases if c.get("suite") == "golden" and c["expected_covered"]]
+    facts = [v for c in covered for v in c["key_facts"].values()]
+    naive = [c["baselines"]["naive_rag"]["recall"]["5"] for c in covered if c.get("baselines")]
+    return {
+        "golden_answerable": len(covered),
+        "recall_at_5": sum(c["recall"]["5"] for c in covered) / len(covered) if covered else 1.0,
+        "key_fact_coverage": sum(facts) / len(facts) if facts else 1.0,
+        "naive_recall_at_5": sum(naive) / len(naive) if naive else -1.0,
+    }
+
+
 def _answer_failures(result: dict[str, Any], gate: Gate) -> list[str]:
-    """Retrieval and key-fact thresholds (skipped for a run without answerable questions)."""
-    metrics = result["metrics"]
+    """Retrieval and key-fact thresholds (skipped for a run without answerable questions):
+    the main floors over the categories without floors of their own, then those categories."""
+    own = set(gate.category_floors)
+    cases = result.get("cases", [])
+    failures = []
+    for category, floors in gate.category_floors.items():
+        scored = answer_metrics([c for c in cases if c.get("category") == category])
+        if not scored["golden_answerable"]:
+            continue
+        failures += [
+            f"{category}: {name} {scored[name]:.3f} is below its floor {floor}"
+            for name, floor in floors.items()
+            if scored.get(name, 1.0) < floor
+        ]
+    if not cases:
+        return failures + _floor_failures(result["metrics"], result, gate)
+    rest = answer_metrics([c for c in cases if c.get("category") not in own])
+    if not rest["golden_answerable"]:
+        return failures
+    return failures + _floor_failures(rest, result, gate)
+
+
+def _floor_failures(metrics: dict[str, Any], result: dict[str, Any], gate: Gate) -> list[str]:
     failures = []
     if metrics["recall_at_5"] < gate.recall_at_5:
         failures.append(f"recall@5 {metrics['recall_at_5']:.3f} is below {gate.recall_at_5}")
-    naive = result.get("baselines", {}).get("naive_rag")
-    if naive and metrics["recall_at_5"] - naive["recall_at_5"] < gate.recall_at_5_over_naive:
+    naive = metrics.get("naive_recall_at_5", -1.0)
+    if naive < 0:
+        naive = result.get("baselines", {}).get("naive_rag", {}).get("recall_at_5", -1.0)
+    if naive >= 0 and metrics["recall_at_5"] - naive < gate.recall_at_5_over_naive:
         failures.append(
             f"recall@5 {metrics['recall_at_5']:.3f} is less than {gate.recall_at_5_over_naive} "
-            f"above the naive baseline ({naive['recall_at_5']:.3f})"
+            f"above the naive baseline ({naive:.3f})"
         )
     if metrics["key_fact_coverage"] < gate.key_fact_coverage:
         failures.append(

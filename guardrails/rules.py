@@ -13,6 +13,7 @@ from guardrails.dose_mentions import DoseVocabulary
 from guardrails.dose_table import DoseTable
 from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
+from guardrails.measures import Measures
 from guardrails.pathway import Pathway
 from guardrails.pathway_rules import load_pathway
 
@@ -22,6 +23,7 @@ class RuleBook:
     lexicon: Lexicon
     doses: DoseTable
     pathway: Pathway
+    measures: Measures = Measures()
 
     @classmethod
     def load(cls, folder: Path) -> RuleBook:
@@ -29,6 +31,11 @@ class RuleBook:
         problems: list[str] = []
         lexicon = Lexicon.load(folder / "lexicon.yaml")  # the others refer to its ids
         doses = pathway = None
+        measures = Measures()
+        try:
+            measures = Measures.load(folder / "measures.yaml")  # optional
+        except RulesError as exc:
+            problems.extend(exc.problems)
         try:
             doses = DoseTable.load(folder / "doses.yaml", lexicon)
         except RulesError as exc:
@@ -39,7 +46,7 @@ class RuleBook:
             problems.extend(exc.problems)
         if problems or doses is None or pathway is None:
             raise RulesError(problems)
-        return cls(lexicon, doses, pathway)
+        return cls(lexicon, doses, pathway, measures)
 
     @cached_property
     def dose_vocabulary(self) -> DoseVocabulary:

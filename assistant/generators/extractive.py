@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from assistant.generators.base import URGENT, GenerationRequest, cite
 from assistant.generators.scoring import Candidate, SentenceScorer, query_weights
 from assistant.intent import LAYOUTS, Intent, Role, heading_for
-from assistant.labs import measured_values
 from assistant.plan import Facet
 from guardrails.answer import parse_answer
 from guardrails.dose_mentions import find_doses
@@ -73,7 +72,7 @@ class ExtractiveGenerator:
                 cite(candidate.text, (candidate.evidence.n or 0,))
             )
         order = [URGENT, _LEAD, *(heading for heading, _ in LAYOUTS[primary])]
-        if primary is Intent.DOSE and "grade" in measured_values(request.question):
+        if primary is Intent.DOSE and self.rules.measures.has_grade(request.question):
             # "T-DXd dose after grade 2 pneumonitis?": what to do comes before the doses
             order.remove(_DOSE_CAUTIONS)
             order.insert(2, _DOSE_CAUTIONS)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from assistant.generators.base import GenerationRequest
 from assistant.intent import LAYOUTS, Intent, Role, intents, roles
-from assistant.labs import fits, measured_values
 from assistant.records import Evidence
 from guardrails.grounding import POPULATION_CLASS
 from guardrails.lexicon import ConceptKind
@@ -84,7 +83,7 @@ class SentenceScorer:
         population_focus = {f"c:{p}" for p in self._populations(query)}
         wants_history = bool(_HISTORY_CUES.search(request.question))
         wants_subgroup = bool(_SUBGROUP.search(request.question))
-        values = measured_values(request.question)
+        values = self.rules.measures.values(request.question)
         asked_line = request.line or max(
             (_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(query)), default=None
         )
@@ -128,7 +127,7 @@ class SentenceScorer:
                     score *= 0.8  # whole-trial results before subgroup results
                 if sentence_roles & first_roles:
                     score += 0.12
-                fit = fits(values, text) if values else None
+                fit = self.rules.measures.fits(values, text) if values else None
                 if fit is not None:
                     score *= 1.25 if fit else 0.5  # the threshold this patient's value is in
                 if summary:

@@ -1,0 +1,193 @@
+"""Measured values (lab counts, ejection fraction, toxicity grades) in questions and in source
+sentences, in one unit per measure, as the corpus declares them (`corpus/rules/measures.yaml`).
+
+    measures = Measures.load(Path("corpus/rules/measures.yaml"))
+    values = measures.values("plts 35 x10^9/L today")      # {"platelets": 35000.0}
+    measures.fits(values, "held for platelets of 25,000 to under 50,000/mm3")  # True
+    measures.fits(values, "held for platelets below 25,000/mm3")               # False
+    measures.fits(values, "given every 3 weeks")                               # None
+
+A value written with a unit is converted by that unit's factor; a bare value outside the
+measure's plausible range is scaled by the smallest factor that brings it inside ("plt 40" is
+40 x10^9/L, "ANC 0.8" is 0.8 x10^9/L). Grades are read as ranges ("grade 2 or higher").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from guardrails.dose_rules import schema_problems
+from guardrails.errors import RulesError
+from guardrails.yamlio import load_yaml
+
+_NUMBER = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
+_GRADES = re.compile(
+    r"\bgrades?\s*([0-5])"
+    r"(?:\s*(?:-|–|to|or)\s*([0-5])\b|\s*(or (?:higher|above|more|greater)|\+))?",
+    re.I,
+)
+_GRADE_VALUE = re.compile(r"\bgrade\s*([1-5])\b", re.I)
+_UPPER = r"(?:under|below|less than|<)?\s*"
+
+
+class Measure(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    names: tuple[str, ...] = Field(min_length=1)
+    kind: Literal["value", "grade"] = "value"
+    unit: str = Field("", description="the unit values are compared in")
+    units: dict[str, float] = Field(
+        default_factory=dict, description="how values are written -> factor to `unit`"
+    )
+    plausible: tuple[float, float] | None = Field(
+        None, description="the range a value in `unit` falls in; bare values outside are scaled"
+    )
+    unit_required: bool = Field(False, description="a value counts only with its unit ('48%')")
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    measures: tuple[Measure, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    measure: Measure
+    names: re.Pattern[str]
+    value: re.Pattern[str]
+    unit: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class Measures:
+    compiled: tuple[_Compiled, ...] = ()
+
+    @classmethod
+    def load(cls, path: Path) -> Measures:
+        """The corpus's measures; a corpus without the file has none."""
+        if not path.is_file():
+            return cls()
+        return cls.from_data(load_yaml(path) or {}, str(path))
+
+    @classmethod
+    def from_data(cls, data: object, origin: str = "measures.yaml") -> Measures:
+        try:
+            spec = _Spec.model_validate(data)
+        except ValidationError as exc:
+            raise RulesError(schema_problems(exc, origin)) from exc
+        return cls(tuple(_compile(m) for m in spec.measures))
+
+    def has_grade(self, text: str) -> bool:
+        """Whether the text states one toxicity grade ('after grade 2 pneumonitis')."""
+        kinds = {c.measure.id: c.measure.kind for c in self.compiled}
+        return any(kinds[m] == "grade" for m in self.values(text))
+
+    def values(self, text: str) -> dict[str, float]:
+        """The first value of each measure a text states, in the measure's unit."""
+        found: dict[str, float] = {}
+        for c in self.compiled:
+            if c.measure.kind == "grade":
+                grades = {g for g in _GRADE_VALUE.findall(text)}
+                if len(grades) == 1:  # "grade 3 and grade 4 rates": no one value to fit
+                    found[c.measure.id] = float(grades.pop())
+                continue
+            match = c.value.search(text)
+            if match:
+                found[c.measure.id] = _scaled(c.measure, match.group(1), match.group(2))
+        return found
+
+    def fits(self, values: dict[str, float], sentence: str) -> bool | None:
+        """True when a threshold in the sentence includes a value; False when the sentence
+        gives thresholds for the measure and none includes it; None when it gives none."""
+        verdicts = []
+        for c in self.compiled:
+            value = values.get(c.measure.id)
+            if value is None or not c.names.search(sentence):
+                continue
+            ranges = _grades(sentence) if c.measure.kind == "grade" else _ranges(c, sentence)
+            if ranges:
+                verdicts.append(any(low <= value <= high for low, high in ranges))
+        return any(verdicts) if verdicts else None
+
+    def unit_words(self) -> frozenset[str]:
+        """Every word of every unit ('x10', 'uln', 'mm3'): measures, never topics."""
+        words = {w.lower() for c in self.compiled for u in c.measure.units for w in _words(u)}
+        return frozenset(words)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z][A-Za-z0-9]*", text)
+
+
+def _compile(measure: Measure) -> _Compiled:
+    names = "|".join(re.escape(n) + r"s?" for n in sorted(measure.names, key=len, reverse=True))
+    units = sorted(measure.units, key=len, reverse=True)
+    unit = "|".join(re.escape(u).replace(r"\ ", r"\s?") for u in units)
+    unit_group = rf"\s*({unit})" if unit else r"()"
+    optional = "" if measure.unit_required else "?"
+    value = re.compile(
+        rf"\b(?:{names})\b[^0-9.;\n]{{0,25}}?{_NUMBER}(?:{unit_group}){optional}(?!\d|,\d)", re.I
+    )
+    return _Compiled(
+        measure,
+        re.compile(rf"\b(?:{names})\b", re.I),
+        value,
+        re.compile(unit, re.I) if unit else None,
+    )
+
+
+def _scaled(measure: Measure, number: str, unit: str | None) -> float:
+    value = float(number.replace(",", ""))
+    if unit:
+        factor = next(
+            (f for u, f in measure.units.items() if re.fullmatch(
+                re.escape(u).replace(r"\ ", r"\s?"), unit.strip(), re.I
+            )),
+            1.0,
+        )  # fmt: skip
+        return value * factor
+    low, high = measure.plausible or (-math.inf, math.inf)
+    if low <= value <= high:
+        return value
+    for factor in sorted(set(measure.units.values())):
+        if low <= value * factor <= high:
+            return value * factor
+    return value
+
+
+def _ranges(c: _Compiled, sentence: str) -> list[tuple[float, float]]:
+    tail = rf"\s*({c.unit.pattern})?" if c.unit else "()"
+    found: list[tuple[float, float]] = []
+    between = re.compile(rf"{_NUMBER}{tail}\s*(?:-|–|to)\s*{_UPPER}{_NUMBER}{tail}", re.I)
+    for a, unit_a, b, unit_b in between.findall(sentence):
+        found.append(_pair(c.measure, a, unit_a or unit_b, b, unit_b))
+    below = re.compile(rf"\b(?:below|under|less than|lower than|<)\s*{_NUMBER}{tail}", re.I)
+    found += [(-math.inf, _scaled(c.measure, n, u)) for n, u in below.findall(sentence)]
+    above = re.compile(
+        rf"\b(?:above|over|greater than|more than|at least|>|≥|>=)\s*{_NUMBER}{tail}"
+        rf"|{_NUMBER}{tail}\s*%?\s*or (?:more|above|higher|greater)",
+        re.I,
+    )
+    for a, unit_a, b, unit_b in above.findall(sentence):
+        found.append((_scaled(c.measure, a or b, unit_a or unit_b), math.inf))
+    return found
+
+
+def _pair(measure: Measure, a: str, unit_a: str, b: str, unit_b: str) -> tuple[float, float]:
+    return _scaled(measure, a, unit_a), _scaled(measure, b, unit_b)
+
+
+def _grades(sentence: str) -> list[tuple[float, float]]:
+    found = []
+    for low, high, more in _GRADES.findall(sentence):
+        top = math.inf if more else float(high or low)
+        found.append((float(low), top))
+    return found
