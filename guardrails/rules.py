@@ -5,7 +5,7 @@ rules = RuleBook.load(Path("corpus/rules"))
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -23,7 +23,7 @@ class RuleBook:
     lexicon: Lexicon
     doses: DoseTable
     pathway: Pathway
-    measures: Measures = Measures()
+    measures: Measures = field(default_factory=Measures)
 
     @classmethod
     def load(cls, folder: Path) -> RuleBook:
