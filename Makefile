@@ -63,7 +63,7 @@ test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/cairn corpus check
+	$(BIN)/cairn corpus check --coverage
 	$(BIN)/pytest -q
 
 eval: index

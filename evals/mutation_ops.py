@@ -332,7 +332,8 @@ def pitfall_cases(
     rules: RuleBook, specs: Sequence[dict[str, Any]], rng: random.Random
 ) -> Iterator[Case]:
     """Advice a pattern rule exists to catch, its slots filled with the lexicon's names."""
-    for spec in specs:
+    known = {p.id for p in rules.pathway.pitfalls}
+    for spec in (s for s in specs if s["rule"] in known):  # another corpus has other pitfalls
         wordings = [(t, True) for t in spec["templates"]] + [
             (t, False) for t in spec.get("clean", [])
         ]

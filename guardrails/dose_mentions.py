@@ -114,6 +114,14 @@ def find_doses(
         for amount in _amounts(text):
             since = attributed[-1][0].end if attributed else 0
             drug, unknown = _attribute(text, amount, drugs, vocabulary, since, last)
+            if (
+                attributed
+                and not attributed[-1][1]
+                and attributed[-1][2]
+                and (not any(since <= d.start < amount.start for d in drugs))
+            ):
+                # "dexamethasone 16 mg per day (8 mg twice daily)": still the unknown drug
+                drug, unknown = None, attributed[-1][2]
             last = drug
             if drug is None and not unknown and not drugs:
                 drug = previous_drug  # "T-DXd is an ADC. The dose is 5.4 mg/kg."

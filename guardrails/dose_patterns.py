@@ -11,7 +11,7 @@ import re
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNIT = (
     r"mg\s*/\s*kg|mg\s+per\s+kg|mg\s*/\s*m(?:2|²|\^2)|mg\s+per\s+(?:m2|m²|square\s+met(?:re|er))"
-    r"|mg|units?|IU\b"
+    r"|mg(?!\s*/\s*(?:d?L|mL|dl|ml)\b)|units?|IU\b"
 )
 AMOUNT = re.compile(
     rf"(?<![\w.])(?:(?P<low>{NUMBER})\s*(?:-|–|to)\s*)?(?P<num>{NUMBER})\s*(?P<unit>{_UNIT})"
@@ -65,7 +65,7 @@ _LOADING_AFTER = re.compile(_DESCRIPTOR + r"loading", re.I)
 _MAINTENANCE_AFTER = re.compile(_DESCRIPTOR + r"maintenance", re.I)
 _FIRST_OF_PAIR = re.compile(r"[^.;]{0,40}?\b(?:then|followed by)\b", re.I)
 REDUCED = re.compile(
-    r"reduc|lower(?:ed)? (?:the )?dose|dose level|decreas|step(?:s|ped)? down|de-escalat|"
+    r"reduc|lower(?:ed)? (?:the )?dose|\blowered\b|dose level|decreas|step(?:s|ped)? down|de-escalat|"
     r"if .{0,40}not tolerated|cannot tolerate|not tolerate|intoleran|"
     r"discontinu\w*\b[^.]{0,30}\bif\b|"
     r"first to|then to|second reduction|hepatic impairment|child-pugh|inhibitor",
@@ -109,7 +109,8 @@ PARTNER_LINK = re.compile(
 # Cycle days: "on days 1-14 of each 21-day cycle", "days 1 and 8 of a 21-day cycle", "d1-14 q21d".
 CYCLE_DAYS = re.compile(
     r"\b(?:days?|d)\s?(\d{1,3})\s*(?:-|–|to|through)\s*(?:days?\s?|d)?(\d{1,3})\b"
-    r"|\bdays?\s+(\d{1,3})\s*(?:,|and|&|\+)\s*(\d{1,3})\b",
+    r"|\bdays?\s+(\d{1,3})\s*(?:,|and|&|\+)\s*(\d{1,3})\b"
+    r"|\b(?:for\s+)?(\d{1,3})\s+(?:consecutive\s+)?days\s+(?:of|in|out of)\s+(?:each|every|a)\b",
     re.I,
 )
 CYCLE_LENGTH = re.compile(
@@ -180,8 +181,10 @@ def cycle_of(text: str) -> tuple[frozenset[int] | None, int | None, bool]:
         if match.group(1):
             low, high = int(match.group(1)), int(match.group(2))
             days = frozenset(range(low, high + 1)) if low <= high else None
-        else:
+        elif match.group(3):
             days = frozenset({int(match.group(3)), int(match.group(4))})
+        else:  # "for 14 days of each 21-day cycle": the first 14 days
+            days = frozenset(range(1, int(match.group(5)) + 1))
     length_match = CYCLE_LENGTH.search(text)
     length = None
     if length_match:

@@ -165,7 +165,7 @@ def _check_cycle(mention: DoseMention, name: str, matched: list[DoseRow]) -> lis
                 matched,
             )
         ]
-    if stated is None:
+    if stated is None and mention.schedule is not None:  # a frequency without its days
         return [
             _finding(
                 mention,
@@ -265,7 +265,9 @@ def _no_match(
     lexicon: Lexicon,
 ) -> list[Finding]:
     other = [
-        r for r in rows if r.other_indication and r.allows(mention.amount, mention.unit, False)
+        r
+        for r in rows
+        if r.other_indication and r.allows(mention.amount, mention.unit, mention.reduced)
     ]
     if other and _names_indication(mention, other[0], same_unit):
         return []  # "6.4 mg/kg is the gastric cancer dose": said of its own indication

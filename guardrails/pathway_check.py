@@ -28,6 +28,10 @@ _NEGATED_VERB = re.compile(
     r"\b(?:is|are|should|must|can|may)\s+not\b|\bnever\b|\b(?:isn't|aren't|shouldn't|can't)\b",
     re.I,
 )
+# Therapy already given: "after prior therapy that included an anthracycline ... and trastuzumab".
+_PRIOR = re.compile(
+    r"\b(?:prior|previous(?:ly)?|received|had had|included|pretreated|pre-treated)\b", re.I
+)
 _SUBSTITUTION = re.compile(
     r"\b(?:interchangeab\w*|substitut\w*|equivalent(?: to)?|the same (?:drug|thing|as)|"
     r"swap\w*|biosimilar (?:of|to)|can (?:be used to )?(?:replace|stand in for)|"
@@ -183,6 +187,7 @@ def _pitfalls(
                 negated = match and (
                     _ADVICE_NEGATION.search(_clause_before(claim, match.start()))
                     or _NEGATED_VERB.search(match.group())
+                    or (rule.recommendation_only and _PRIOR.search(claim[: match.start()]))
                 )
                 if match and not negated:
                     findings.append(
