@@ -65,7 +65,8 @@ _LOADING_AFTER = re.compile(_DESCRIPTOR + r"loading", re.I)
 _MAINTENANCE_AFTER = re.compile(_DESCRIPTOR + r"maintenance", re.I)
 _FIRST_OF_PAIR = re.compile(r"[^.;]{0,40}?\b(?:then|followed by)\b", re.I)
 REDUCED = re.compile(
-    r"reduc|lower(?:ed)? (?:the )?dose|\blowered\b|dose level|decreas|step(?:s|ped)? down|de-escalat|"
+    r"reduc|lower(?:ed)? (?:the )?dose|\blowered\b|dose level|decreas|step(?:s|ped)? down|"
+    r"de-escalat|"
     r"if .{0,40}not tolerated|cannot tolerate|not tolerate|intoleran|"
     r"discontinu\w*\b[^.]{0,30}\bif\b|"
     r"first to|then to|second reduction|hepatic impairment|child-pugh|inhibitor",
