@@ -62,12 +62,16 @@ def _configure_sources(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_sources(args: argparse.Namespace) -> int:
-    from ingest.store import IndexMissing, read_manifest
+    from assistant.indexing import index_location
+    from ingest.index import open_index
+    from ingest.integrity import verify
+    from ingest.store import IndexMissing, load_snapshot, read_manifest
 
     settings = _settings()
-    manifest = read_manifest(settings.index.index_dir)
-    if manifest is None:
+    if read_manifest(settings.index.index_dir) is None:
         raise IndexMissing("No index found.", "Run `cairn ingest` first.")
+    manifest = load_snapshot(settings.index.index_dir).manifest  # a damaged one names the fix
+    verify(open_index(index_location(settings)), manifest)
     rows = [
         {
             **s.source.model_dump(
@@ -108,13 +112,22 @@ def _run_sources(args: argparse.Namespace) -> int:
 def _configure_corpus(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=["check"], help="check: validate sources and rules")
     parser.add_argument("--corpus", type=Path, help="corpus folder (default: settings)")
+    parser.add_argument(
+        "--coverage", action="store_true", help="print the coverage map; fail on an empty cell"
+    )
 
 
 def _run_corpus(args: argparse.Namespace) -> int:
-    from ingest.corpus_check import check_corpus
+    from assistant.indexing import source_limits
+    from ingest.corpus_check import check_corpus, check_coverage
 
-    folder = args.corpus or _settings().corpus.corpus_dir
-    problems, summary = check_corpus(folder)
+    settings = _settings()
+    folder = args.corpus or settings.corpus.corpus_dir
+    problems, summary = check_corpus(folder, source_limits(settings))
+    if args.coverage and not problems:
+        lines, missing = check_coverage(folder)
+        print("\n".join(lines))
+        problems += missing
     if problems:
         print(f"cairn: the corpus at {folder} has {len(problems)} problem(s):", file=sys.stderr)
         for problem in problems:

@@ -10,11 +10,13 @@ from pathlib import Path
 
 from assistant.progress import TerminalProgress
 from assistant.settings import Settings
-from guardrails.lexicon import Lexicon
 from ingest.chunking import ChunkingConfig
+from ingest.corpus_info import CorpusInfo
 from ingest.embedding import default_embedder
 from ingest.index import IndexLocation
 from ingest.pipeline import IngestJob, IngestReport, Progress, run_ingest
+from ingest.rule_files import load_lexicon
+from ingest.sources import SourceLimits
 
 
 def index_location(settings: Settings) -> IndexLocation:
@@ -22,6 +24,13 @@ def index_location(settings: Settings) -> IndexLocation:
         path=settings.index.index_dir / "chroma",
         url=settings.index.chroma_url,
         collection=settings.index.collection,
+    )
+
+
+def source_limits(settings: Settings) -> SourceLimits:
+    return SourceLimits(
+        max_bytes=int(settings.index.max_source_mb * 2**20),
+        max_chunks=settings.index.max_source_chunks,
     )
 
 
@@ -41,8 +50,10 @@ def ingest(
             max_chars=settings.index.chunk_max_chars,
             overlap_chars=settings.index.chunk_overlap_chars,
         ),
+        limits=source_limits(settings),
     )
-    lexicon = Lexicon.load(settings.corpus.rules_dir / "lexicon.yaml")
+    CorpusInfo.load(settings.corpus.corpus_dir / "corpus.yaml")  # refuse a corpus without one
+    lexicon = load_lexicon(settings.corpus.rules_dir / "lexicon.yaml")
     reporter = progress or TerminalProgress()
     try:
         return run_ingest(job, lexicon, default_embedder(), reporter)

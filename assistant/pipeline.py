@@ -27,6 +27,7 @@ from assistant.generators.base import GenerationRequest, Generator, GeneratorFai
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.generators.factory import available_generators
 from assistant.generators.llm import not_covered
+from assistant.overrides import check_therapies
 from assistant.planning import make_plan
 from assistant.records import Answer, Evidence
 from assistant.retrieval import Filters, HybridRetriever, RetrievalResult, Retriever
@@ -45,6 +46,7 @@ from guardrails.records import Passage, PatientContext, Review, Verdict
 from guardrails.review import review
 from guardrails.rules import RuleBook
 from ingest.corpus_info import CorpusInfo
+from ingest.rule_files import load_rulebook
 
 __all__ = ["Cairn", "EmptyQuestion", "Event", "Final", "Restart", "Token", "Turn"]
 
@@ -71,7 +73,7 @@ class Cairn:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Cairn:
-        rules = RuleBook.load(settings.corpus.rules_dir)
+        rules = load_rulebook(settings.corpus.rules_dir)
         retriever = HybridRetriever.from_settings(settings, rules.lexicon)
         corpus = CorpusInfo.load(settings.corpus.corpus_dir / "corpus.yaml")
         generators = available_generators(settings, rules, corpus.name)
@@ -86,6 +88,7 @@ class Cairn:
     def context_of(
         self, question: str, history: list[Turn], overrides: dict[str, str] | None = None
     ) -> PatientContext:
+        check_therapies(overrides or {}, self.rules.lexicon)
         user_turns = [t.content for t in history if t.role == "user"]
         return extract_context(question, user_turns, self.rules.lexicon, overrides)
 
@@ -141,7 +144,7 @@ class Cairn:
     ) -> QuestionPlan:
         lexicon = self.rules.lexicon
         context = self.context_of(question, history, overrides)
-        vocabulary = self.retriever.snapshot.words
+        vocabulary = self.retriever.snapshot.words | self.rules.measures.unit_words()
         standalone = correct_spelling(
             standalone_question(question, history, context, lexicon), vocabulary, lexicon
         )

@@ -19,9 +19,9 @@ def read_history(path: Path) -> list[Turn]:
     """A JSON list of {"role": "user" | "assistant", "content": "..."} turns."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: bad JSON, or not UTF-8 text at all
         raise CairnError(
-            f"The history file {path} is not readable JSON ({exc}).",
+            f"The history file {path} is not readable JSON ({_reason(exc)}).",
             'Give a JSON list of {"role": "user", "content": "..."} objects.',
         ) from exc
     if not isinstance(data, list):
@@ -37,6 +37,12 @@ def read_history(path: Path) -> list[Turn]:
             )
         turns.append(Turn(role, content))
     return turns
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text at byte {exc.start}"
+    return str(exc)
 
 
 def check_answer(settings: Settings, question: str, text: str, overrides: dict[str, str]) -> Review:

@@ -94,6 +94,10 @@ class IndexSettings(_Group):
     collection: str = Field("cairn-chunks", min_length=3, description="Chroma collection name")
     chunk_max_chars: int = Field(1100, ge=200, le=8000, description="Largest chunk, characters")
     chunk_overlap_chars: int = Field(200, ge=0, le=2000, description="Overlap between chunks")
+    max_source_mb: float = Field(5.0, gt=0, le=500, description="Largest source file, megabytes")
+    max_source_chunks: int = Field(
+        2000, ge=1, le=100_000, description="Most chunks one source may make"
+    )
 
     @property
     def index_dir(self) -> Path:

@@ -49,6 +49,19 @@ def check_corpus(folder: Path, limits: SourceLimits | None = None) -> tuple[list
     return problems, summary
 
 
+def check_coverage(folder: Path) -> tuple[list[str], list[str]]:
+    """The coverage map's matrix lines and its problems (`corpus/coverage.yaml`)."""
+    from ingest.coverage import coverage_report
+    from ingest.sources import discover
+
+    loaded, _ = load_sources(discover([folder / "sources"]))
+    try:
+        report = coverage_report(folder / "coverage.yaml", loaded)
+    except RulesError as exc:
+        return [], exc.problems
+    return report.lines(), report.problems
+
+
 def _unknown_sources(rules: RuleBook, known: set[str], folder: Path) -> list[str]:
     cited: list[tuple[str, str, tuple[str, ...]]] = [
         ("doses.yaml", f"dose row '{row.id}'", row.sources) for row in rules.doses.rows
@@ -107,7 +120,12 @@ def _mentions(text: str, value: float, unit: str, per_day: bool = False) -> bool
     digits = re.sub(r"(\d)(?=(\d{3})+$)", r"\1,?", whole)  # 1250 -> 1,?250
     fraction_part = rf"\.{fraction}0*" if fraction else r"(?:\.0+)?"
     day = r"\s*(?:/\s*day|per day|a day)" if per_day else ""
-    pattern = rf"(?<![\d.,]){digits}{fraction_part}\s*{_UNIT_PATTERN[unit]}{day}"
+    # the number with its unit, or a range end: "20 to 30 mg/m2", "75-100 mg/m2"
+    other = r"\d[\d,.]*"
+    pattern = (
+        rf"(?<![\d.,]){digits}{fraction_part}(?:\s*(?:-|–|to)\s*{other})?\s*"
+        rf"{_UNIT_PATTERN[unit]}{day}"
+    )
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 

@@ -39,7 +39,10 @@ class CorpusInfo:
     @classmethod
     def load(cls, path: Path) -> CorpusInfo:
         if not path.is_file():
-            return cls(name=path.parent.name, description="", covers=())
+            raise CairnError(
+                f"{path} not found: every corpus describes itself in corpus.yaml.",
+                "Create it with 'name', 'description' and 'covers' (see docs/corpus-format.md).",
+            )
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             scope: dict[str, Any] = data.get("scope") or {}
@@ -59,7 +62,7 @@ class CorpusInfo:
                 excluded=excluded,
                 examples=tuple(str(q) for q in data.get("examples") or ()),
             )
-        except (yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+        except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
             raise CairnError(
                 f"{path} is not a valid corpus description ({exc}).",
                 "Give 'name', 'description', 'covers' and optional 'scope' and 'examples' "

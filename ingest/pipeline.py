@@ -9,7 +9,7 @@ Order of work, chosen so that killing the process at any moment leaves the previ
 answering and the next run finishes the job:
 1. validate every source (nothing is written while any is invalid);
 2. embed only chunks whose id (content hash) is not yet in the dense index, and upsert them;
-3. write the new snapshot (chunks + BM25) into its own folder;
+3. write the new snapshot (chunks + BM25) into a folder of a new name (never over the live one);
 4. replace the manifest (the commit point);
 5. delete dense vectors and snapshots that the manifest no longer references.
 """
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,18 +26,28 @@ from typing import Protocol
 from guardrails.lexicon import Lexicon
 from ingest.chunking import ChunkingConfig, chunk_source
 from ingest.embedding import Embedder
-from ingest.index import ChromaIndex, IndexLocation, IndexUnavailable, open_index
+from ingest.index import ChromaIndex, IndexDamaged, IndexLocation, IndexUnavailable, open_index
+from ingest.integrity import check_readable
 from ingest.lexical import LexicalIndex, Tokenizer
 from ingest.records import Chunk, Source
-from ingest.sources import LoadedSource, SourceError, cross_check, load_source, load_sources
+from ingest.sources import (
+    LoadedSource,
+    SourceError,
+    SourceLimits,
+    cross_check,
+    load_source,
+    load_sources,
+)
 from ingest.store import (
     IndexedSource,
     Manifest,
     commit_manifest,
     corpus_version,
     ingest_lock,
+    new_snapshot_name,
     read_manifest,
     remove_stale_snapshots,
+    remove_stale_temporaries,
     write_snapshot,
 )
 
@@ -67,6 +76,7 @@ class IngestJob:
     paths: list[Path] | None = None  # given files: add or update only these
     rebuild: bool = False
     chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
+    limits: SourceLimits = field(default_factory=SourceLimits)
 
 
 @dataclass
@@ -96,10 +106,11 @@ def run_ingest(
     progress = progress or SilentProgress()
     started = time.perf_counter()
     with ingest_lock(job.root):
+        remove_stale_temporaries(job.root)
         previous = read_manifest(job.root) if not job.rebuild else None
         loaded = _load_valid(job, previous)
         report = _classify(loaded, previous, job.paths is None)
-        chunks = [c for item in loaded for c in chunk_source(item, job.chunking)]
+        chunks = _chunks(loaded, job)
         index = _open(job)
         report.chunks_embedded = _embed_missing(index, chunks, embedder, job.rebuild, progress)
         salt = f"{embedder.name}|{job.chunking}|{_lexicon_hash(lexicon)}"
@@ -107,13 +118,15 @@ def run_ingest(
         progress.phase("writing lexical index", len(chunks))
         tokenizer = Tokenizer(lexicon)
         lexical = LexicalIndex.build([tokenizer(c.embedding_text) for c in chunks])
-        write_snapshot(job.root, report.version, chunks, lexical)
+        snapshot = new_snapshot_name(report.version)
+        write_snapshot(job.root, snapshot, chunks, lexical)
         progress.advance(len(chunks))
-        commit_manifest(job.root, _manifest(report.version, embedder.name, loaded, chunks))
+        manifest = _manifest(report.version, snapshot, embedder.name, loaded, chunks)
+        commit_manifest(job.root, manifest)
         live = {c.id for c in chunks}
         stale = index.ids() - live
         index.delete(stale)
-        remove_stale_snapshots(job.root, keep=report.version)
+        remove_stale_snapshots(job.root, keep=snapshot)
     report.chunks_total = len(chunks)
     report.chunks_deleted = len(stale)
     report.seconds = time.perf_counter() - started
@@ -122,7 +135,9 @@ def run_ingest(
 
 def _load_valid(job: IngestJob, previous: Manifest | None) -> list[LoadedSource]:
     """The sources of the new version; raise SourceError listing every problem."""
-    loaded, problems = load_sources(job.paths if job.paths is not None else [job.corpus])
+    loaded, problems = load_sources(
+        job.paths if job.paths is not None else [job.corpus], job.limits
+    )
     if job.paths is not None and previous is not None:
         # Given files join the indexed corpus: the other indexed sources stay.
         given = {item.source.id for item in loaded}
@@ -168,15 +183,39 @@ def _classify(
     return report
 
 
+def _chunks(loaded: list[LoadedSource], job: IngestJob) -> list[Chunk]:
+    """Every chunk; SourceError when a source makes more than the limit allows."""
+    chunks, problems = [], []
+    for item in loaded:
+        pieces = chunk_source(item, job.chunking)
+        if len(pieces) > job.limits.max_chunks:
+            problems.append(
+                f"{item.source.path}: makes {len(pieces)} chunks, more than the limit of "
+                f"{job.limits.max_chunks} per source (CAIRN_MAX_SOURCE_CHUNKS); split it"
+            )
+        chunks.extend(pieces)
+    if problems:
+        raise SourceError(problems)
+    return chunks
+
+
 def _open(job: IngestJob) -> ChromaIndex:
+    """The dense index, checked; with --rebuild a damaged one is recreated empty (damaged files
+    are deleted, never opened again: Chroma can fail on them twice). An unreachable server
+    fails here, before anything is written or deleted."""
     try:
-        return open_index(job.location)
+        index = open_index(job.location)
     except IndexUnavailable:
-        if not (job.rebuild and job.location.path is not None):
+        if job.location.url or not job.rebuild:
             raise
-        # A damaged embedded index is rebuilt from scratch on request.
-        shutil.rmtree(job.location.path, ignore_errors=True)
-        return open_index(job.location)
+        return open_index(job.location, fresh=True)
+    try:
+        check_readable(index)
+    except (IndexUnavailable, IndexDamaged):
+        if not job.rebuild:
+            raise
+        return open_index(job.location, fresh=True)
+    return index
 
 
 def _embed_missing(
@@ -198,14 +237,18 @@ def _embed_missing(
 
 
 def _manifest(
-    version: str, embedder_name: str, loaded: list[LoadedSource], chunks: list[Chunk]
+    version: str,
+    snapshot: str,
+    embedder_name: str,
+    loaded: list[LoadedSource],
+    chunks: list[Chunk],
 ) -> Manifest:
     by_source: dict[str, list[str]] = {}
     for chunk in chunks:
         by_source.setdefault(chunk.source_id, []).append(chunk.id)
     return Manifest(
         version=version,
-        snapshot=version,
+        snapshot=snapshot,
         embedder=embedder_name,
         created=dt.datetime.now(dt.UTC),
         sources=[

@@ -27,7 +27,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?", re.DOTALL)
 
 REQUIRED = ("id", "title", "kind", "citation", "year", "last_reviewed", "status")
-OPTIONAL = ("url", "superseded_by", "tags", "recalled_facts", "covers")
+OPTIONAL = ("url", "superseded_by", "tags", "recalled_facts", "covers", "population")
 
 
 class SourceError(CairnError):
@@ -40,6 +40,14 @@ class SourceError(CairnError):
             f"The corpus has {count}:\n" + "\n".join(f"  - {p}" for p in problems),
             "Fix the files named above and run the command again; the index was not changed.",
         )
+
+
+@dataclass(frozen=True)
+class SourceLimits:
+    """What one source may weigh: a huge file would stall ingest and flood retrieval."""
+
+    max_bytes: int = 5 * 1024 * 1024
+    max_chunks: int = 2000
 
 
 @dataclass(frozen=True)
@@ -64,20 +72,40 @@ def discover(paths: list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def load_sources(paths: list[Path]) -> tuple[list[LoadedSource], list[str]]:
+def load_sources(
+    paths: list[Path], limits: SourceLimits | None = None
+) -> tuple[list[LoadedSource], list[str]]:
     """Load every source under `paths`; return the valid ones and every problem found."""
     loaded: list[LoadedSource] = []
     problems: list[str] = []
     files = discover(paths)
     missing = [p for p in paths if not p.exists()]
     problems.extend(f"{p}: no such file or folder" for p in missing)
-    for path in files:
+    outside = _linked_out(paths, files)
+    problems.extend(
+        f"{p}: a link to {p.resolve()}, outside the corpus; copy the document in instead"
+        for p in outside
+    )
+    for path in (f for f in files if f not in outside):
         try:
-            loaded.append(load_source(path))
+            loaded.append(load_source(path, limits))
         except SourceError as exc:
             problems.extend(exc.problems)
     problems.extend(cross_check([item.source for item in loaded]))
     return loaded, problems
+
+
+def _linked_out(paths: list[Path], files: list[Path]) -> list[Path]:
+    """Files found in a folder of `paths` that are links to somewhere outside that folder."""
+    out = []
+    for folder in (p for p in paths if p.is_dir()):
+        root = folder.resolve()
+        out += [f for f in files if f.is_relative_to(folder) and not _within(f, root)]
+    return out
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root)
 
 
 def cross_check(sources: list[Source]) -> list[str]:
@@ -97,9 +125,19 @@ def cross_check(sources: list[Source]) -> list[str]:
     return problems
 
 
-def load_source(path: Path) -> LoadedSource:
+def load_source(path: Path, limits: SourceLimits | None = None) -> LoadedSource:
     """Read one source and its metadata; raise SourceError listing every problem."""
+    limits = limits or SourceLimits()
     suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise SourceError(
+            [
+                f"{path}: {size / 2**20:.1f} MB, more than the limit of "
+                f"{limits.max_bytes / 2**20:g} MB per source (CAIRN_MAX_SOURCE_MB); "
+                "split it or summarise it"
+            ]
+        )
     raw = path.read_bytes()
     digest = hashlib.sha256(raw)
     if suffix == ".md":
@@ -153,6 +191,8 @@ def _parse_yaml(path: Path, text: str) -> tuple[dict[str, Any], list[str]]:
         return {}, [
             f"{path}: the metadata is not valid YAML{where}: {getattr(exc, 'problem', exc)}"
         ]
+    except ValueError as exc:  # a date that does not exist, e.g. 2026-02-30
+        return {}, [f"{path}: the metadata has an impossible date ({exc}); write a real YYYY-MM-DD"]
     if not isinstance(data, dict):
         return {}, [f"{path}: the metadata must be a mapping of field: value"]
     return data, []
@@ -205,11 +245,19 @@ def validate_metadata(meta: dict[str, Any], path: Path) -> tuple[Source | None, 
     if covers is not None and not (
         isinstance(covers, dict)
         and all(
-            isinstance(k, str) and isinstance(v, list) and all(isinstance(t, str | int | float) for t in v)
+            isinstance(k, str)
+            and isinstance(v, list)
+            and all(isinstance(t, str | int | float) for t in v)
             for k, v in covers.items()
         )
     ):
         bad("covers", "a mapping of subject: [topic, ...], e.g. tucatinib: [dosing, hepatic]")
+    population = meta.get("population")
+    if population is not None and not (
+        isinstance(population, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in population.items())
+    ):
+        bad("population", "a mapping of fact: value, e.g. {her2: low} or {setting: early}")
     status, successor = meta.get("status"), meta.get("superseded_by")
     if status == "superseded" and not successor:
         problems.append(
@@ -226,6 +274,7 @@ def validate_metadata(meta: dict[str, Any], path: Path) -> tuple[Source | None, 
     fields = {k: meta.get(k) for k in (*REQUIRED, *OPTIONAL) if meta.get(k) is not None}
     fields["tags"] = tuple(meta.get("tags") or ())
     fields["recalled_facts"] = tuple(meta.get("recalled_facts") or ())
+    fields["population"] = dict(meta.get("population") or {})
     fields["covers"] = {
         str(k): tuple(str(t) for t in v) for k, v in (meta.get("covers") or {}).items()
     }
@@ -235,7 +284,13 @@ def validate_metadata(meta: dict[str, Any], path: Path) -> tuple[Source | None, 
 def _extract_text(path: Path, raw: bytes) -> str:
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        return raw.decode("utf-8", errors="replace")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(
+                f"not UTF-8 text at byte {exc.start}; save it as UTF-8 (it would be indexed "
+                "with unreadable characters)"
+            ) from None
     if suffix in (".html", ".htm"):
         return _html_to_text(raw.decode("utf-8", errors="replace"))
     return _pdf_to_text(path)

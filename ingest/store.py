@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import os
 import re
+import secrets
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -112,17 +113,32 @@ def load_snapshot(root: Path) -> Snapshot:
     try:
         with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
             chunks = [Chunk.model_validate_json(line) for line in handle if line.strip()]
+        listed = [cid for s in manifest.sources for cid in s.chunk_ids]
+        if sorted(c.id for c in chunks) != sorted(listed):
+            raise ValueError(f"{len(chunks)} passages where the manifest lists {len(listed)}")
         lexical = LexicalIndex.load(folder / "bm25", size=len(chunks))
     except (OSError, ValidationError, ValueError) as exc:
         raise IndexMissing(
-            f"The index snapshot {folder} is damaged ({type(exc).__name__}).",
-            "Run `cairn ingest --rebuild` to rebuild the index.",
+            f"The index snapshot {folder} is damaged ({_reason(exc)}).",
+            "Run `cairn ingest` to write it again.",
         ) from exc
     return Snapshot(manifest, chunks, lexical)
 
 
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "a passage record is cut off or malformed"
+    return str(exc) if isinstance(exc, ValueError) else type(exc).__name__
+
+
+def new_snapshot_name(version: str) -> str:
+    """A folder name no earlier snapshot has used: the live snapshot is never overwritten."""
+    return f"{version}-{secrets.token_hex(4)}"
+
+
 def write_snapshot(root: Path, name: str, chunks: list[Chunk], lexical: LexicalIndex) -> None:
-    """Write a snapshot folder completely, then move it into place in one rename."""
+    """Write a snapshot folder completely, then move it into place in one rename. Ingest gives a
+    fresh name (`new_snapshot_name`), so the live snapshot stays until the manifest moves on."""
     snapshots = root / SNAPSHOTS
     snapshots.mkdir(parents=True, exist_ok=True)
     staging = snapshots / f".staging-{name}-{os.getpid()}"
@@ -160,6 +176,12 @@ def remove_stale_snapshots(root: Path, keep: str) -> None:
     for folder in snapshots.iterdir():
         if folder.name != keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_temporaries(root: Path) -> None:
+    """Manifest drafts of killed runs (`.manifest.json.<pid>`); call it holding the lock."""
+    for draft in root.glob(f".{MANIFEST}.*"):
+        draft.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

@@ -374,3 +374,86 @@ def test_corpus_check_lists_the_problems_and_exits_1(mini: Ingested, tmp_path: P
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == f"cairn: the corpus at {corpus} has 1 problem(s):"
     assert f"  - {trial}: missing required field 'kind'" in done.stderr.splitlines()
+
+
+# bad input: one line, exit status 2 ------------------------------------------------------------
+
+
+def _corpus_copy(mini: Ingested, tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(mini.workspace.corpus, corpus)
+    return corpus
+
+
+def _ingest_error(mini: Ingested, corpus: Path, tmp_path: Path, **env: str) -> str:
+    done = mini.workspace.run(
+        "ingest", CAIRN_CORPUS_DIR=str(corpus), CAIRN_DATA_DIR=str(tmp_path / "var"), **env
+    )
+    assert "Traceback" not in done.stderr and done.returncode == 2, done.stderr
+    assert not (tmp_path / "var" / "index" / "manifest.json").exists()
+    return done.stderr
+
+
+def test_ingest_refuses_an_impossible_review_date(mini: Ingested, tmp_path: Path) -> None:
+    corpus = _corpus_copy(mini, tmp_path)
+    trial = corpus / "sources" / "zorba-trial.md"
+    trial.write_text(
+        trial.read_text().replace("last_reviewed: 2026-01-10", "last_reviewed: 2026-02-30")
+    )
+    stderr = _ingest_error(mini, corpus, tmp_path)
+    assert f"{trial}: the metadata has an impossible date" in stderr
+
+
+def test_ingest_refuses_a_binary_lexicon(mini: Ingested, tmp_path: Path) -> None:
+    corpus = _corpus_copy(mini, tmp_path)
+    lexicon = corpus / "rules" / "lexicon.yaml"
+    lexicon.write_bytes(bytes(range(256)) * 8)
+    stderr = _ingest_error(mini, corpus, tmp_path)
+    assert stderr.startswith(f"cairn: {lexicon}: not UTF-8 text") and len(stderr.splitlines()) == 1
+    done = mini.workspace.run("ask", "zorbatinib dose?", CAIRN_CORPUS_DIR=str(corpus))
+    assert one_line_error(done).startswith(f"cairn: {lexicon}: not UTF-8 text")
+
+
+def test_ingest_refuses_a_corpus_without_a_description(mini: Ingested, tmp_path: Path) -> None:
+    corpus = _corpus_copy(mini, tmp_path)
+    (corpus / "corpus.yaml").unlink()
+    stderr = _ingest_error(mini, corpus, tmp_path)
+    assert stderr.startswith(f"cairn: {corpus / 'corpus.yaml'} not found")
+
+
+def test_ingest_refuses_a_source_with_too_many_chunks(mini: Ingested, tmp_path: Path) -> None:
+    corpus = _corpus_copy(mini, tmp_path)
+    stderr = _ingest_error(mini, corpus, tmp_path, CAIRN_MAX_SOURCE_CHUNKS="1")
+    assert re.search(r"zorba-trial.md: makes \d+ chunks, more than the limit of 1 per", stderr)
+
+
+def test_ask_refuses_a_binary_history_file(mini: Ingested) -> None:
+    history = mini.workspace.root / "history.bin"
+    history.write_bytes(bytes(range(256)))
+    error = one_line_error(mini.workspace.run("ask", "dose?", "--history", str(history)))
+    assert f"The history file {history} is not readable JSON (not UTF-8 text" in error
+
+
+def test_ask_refuses_an_unknown_therapy_name(mini: Ingested) -> None:
+    done = mini.workspace.run(
+        "ask", "zorbatinib dose?", "--context", "prior_therapies=ZV, unobtainium"
+    )
+    assert one_line_error(done) == (
+        "cairn: 'unobtainium' in prior_therapies is not a drug or regimen Cairn knows. Check "
+        "the spelling, or write prior_therapies=unknown; the names Cairn knows are in "
+        "corpus/rules/lexicon.yaml."
+    )
+
+
+def test_a_shortened_snapshot_is_an_error_naming_ingest(mini: Ingested, tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    shutil.copytree(mini.workspace.data, data)
+    (chunks,) = (data / "index" / "snapshots").glob("*/chunks.jsonl")
+    lines = chunks.read_text().splitlines(keepends=True)
+    chunks.write_text("".join(lines[:-2]))
+    for command in (["ask", "zorbatinib dose?"], ["sources"]):
+        error = one_line_error(mini.workspace.run(*command, CAIRN_DATA_DIR=str(data)))
+        assert "is damaged" in error and error.endswith("Run `cairn ingest` to write it again.")
+    chunks.write_text("".join(lines)[:-40])  # cut inside a record
+    error = one_line_error(mini.workspace.run("ask", "dose?", CAIRN_DATA_DIR=str(data)))
+    assert "a passage record is cut off or malformed" in error

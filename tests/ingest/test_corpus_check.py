@@ -105,3 +105,34 @@ def test_a_broken_corpus_description_is_a_problem(mini_corpus: Path) -> None:
     (mini_corpus / "corpus.yaml").write_text("name: widgets\nexample: ['q?']\n", encoding="utf-8")
     problems, _ = check_corpus(mini_corpus)
     assert any("corpus.yaml is not a valid corpus description" in p for p in problems)
+
+
+def test_a_negative_dose_is_a_problem(mini_corpus: Path) -> None:
+    doses = mini_corpus / "rules" / "doses.yaml"
+    edit(
+        doses,
+        "    maximum: 150\n    reductions: [100, 50]",
+        "    maximum: 150\n    reductions: [100, -50]",
+    )
+    edit(doses, "amount: 6\n", "amount: -6\n")
+    problems, _ = check_corpus(mini_corpus)
+    assert (
+        f"{doses}: doses[0] ('zorbatinib'): every number of 'reductions' must be greater than 0"
+        in problems
+    )
+    assert (
+        f"{doses}: doses[2] ('velmab'): every number of 'amount' must be greater than 0" in problems
+    )
+
+
+def test_a_binary_rule_file_is_a_problem_naming_it(mini_corpus: Path) -> None:
+    lexicon = mini_corpus / "rules" / "lexicon.yaml"
+    lexicon.write_bytes(bytes(range(256)) * 4)
+    problems, _ = check_corpus(mini_corpus)
+    assert f"{lexicon}: not UTF-8 text (byte 128); save it as UTF-8 YAML" in problems
+
+
+def test_a_missing_corpus_description_is_a_problem(mini_corpus: Path) -> None:
+    (mini_corpus / "corpus.yaml").unlink()
+    problems, _ = check_corpus(mini_corpus)
+    assert any(p.startswith(f"{mini_corpus / 'corpus.yaml'} not found") for p in problems)

@@ -24,9 +24,12 @@ def test_the_real_corpus_description_loads_with_its_scope() -> None:
     ]
 
 
-def test_a_missing_description_gives_an_empty_scope_named_after_the_folder(tmp_path: Path) -> None:
-    info = CorpusInfo.load(tmp_path / "widgets" / "corpus.yaml")
-    assert (info.name, info.covers, info.context, info.excluded) == ("widgets", (), {}, ())
+def test_a_missing_description_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "widgets" / "corpus.yaml"
+    with pytest.raises(CairnError) as caught:
+        CorpusInfo.load(path)
+    assert str(caught.value).startswith(f"{path} not found")
+    assert "docs/corpus-format.md" in caught.value.fix
 
 
 @pytest.mark.parametrize(

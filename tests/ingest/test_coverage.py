@@ -8,7 +8,7 @@ import pytest
 
 from guardrails.errors import RulesError
 from ingest.coverage import coverage_report
-from ingest.sources import discover, load_sources
+from ingest.sources import LoadedSource, discover, load_sources
 from tests.conftest import REAL_CORPUS
 
 SOURCE = """---
@@ -27,7 +27,7 @@ Zorbatinib 50 mg orally once daily.
 """
 
 
-def write(tmp_path: Path, spec: str) -> tuple[Path, list]:  # type: ignore[type-arg]
+def write(tmp_path: Path, spec: str) -> tuple[Path, list[LoadedSource]]:
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "label-zorbatinib.md").write_text(SOURCE, encoding="utf-8")
     (tmp_path / "coverage.yaml").write_text(spec, encoding="utf-8")

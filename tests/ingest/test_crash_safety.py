@@ -20,6 +20,7 @@ from ingest.embedding import default_embedder
 from ingest.index import IndexLocation, open_index
 from ingest.pipeline import IngestJob, run_ingest
 from ingest.store import read_manifest
+from tests.ingest.faults import WordEmbedder, bulk_source, cited_sources, run_cairn
 
 pytestmark = pytest.mark.integration
 
@@ -163,4 +164,64 @@ def test_cairn_ingest_killed_at_any_moment(mini_corpus: Path, tmp_path: Path) ->
     manifest = read_manifest(root)
     assert manifest is not None
     assert {s.source.id for s in manifest.sources} >= {"widget-addendum"}
+    assert open_index(location).ids() == {cid for s in manifest.sources for cid in s.chunk_ids}
+
+
+# The real command line with a fast stand-in encoder (tests/ingest/faults.py) -------------------
+
+
+@pytest.mark.parametrize(
+    "fault", ["before-snapshot-rename", "after-snapshot-rename", "before-manifest-rename"]
+)
+def test_rebuild_killed_at_the_snapshot_swap_keeps_the_index_answering(
+    fault: str, mini_corpus: Path, tmp_path: Path
+) -> None:
+    """A same-version `--rebuild` never deletes the live snapshot: it writes a new one beside
+    it, and only the manifest moves readers on."""
+    data = tmp_path / "var"
+    assert run_cairn(["ingest"], mini_corpus, data).returncode == 0
+    before = read_manifest(data / "index")
+
+    killed = run_cairn(["ingest", "--rebuild"], mini_corpus, data, fault=fault)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+    assert read_manifest(data / "index") == before
+    answered = run_cairn(["ask", "zorbatinib dose?", "--json"], mini_corpus, data)
+    assert "zorbatinib-label" in cited_sources(answered)
+
+    again = run_cairn(["ingest"], mini_corpus, data)
+    assert again.returncode == 0, again.stderr[-3000:]
+    manifest = read_manifest(data / "index")
+    assert manifest is not None and manifest.version == before.version  # type: ignore[union-attr]
+    index = data / "index"
+    assert [p.name for p in (index / "snapshots").iterdir()] == [manifest.snapshot]
+    assert not list(index.glob(".manifest.json.*"))  # drafts of killed runs are removed
+
+
+def test_vectors_of_a_killed_ingest_do_not_crowd_out_the_answer(
+    mini_corpus: Path, tmp_path: Path
+) -> None:
+    """A killed ingest of a large new source leaves vectors the manifest does not list, all
+    closer to the question than the indexed passages; the question still finds those, and
+    the next ingest deletes the leftovers."""
+    data, index = tmp_path / "var", tmp_path / "var" / "index"
+    assert run_cairn(["ingest"], mini_corpus, data).returncode == 0
+    registry = bulk_source(mini_corpus, "zorba-dose-registry", 400, "Zorbatinib dose")
+    killed = run_cairn(["ingest"], mini_corpus, data, fault="after-first-upsert")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+    location = IndexLocation(path=index / "chroma")
+    manifest = read_manifest(index)
+    assert manifest is not None
+    live = {cid for s in manifest.sources for cid in s.chunk_ids}
+    assert len(open_index(location).ids() - live) >= 128  # one batch of the new source
+
+    lexicon = Lexicon.load(mini_corpus / "rules" / "lexicon.yaml")
+    search = HybridRetriever(RetrievalSettings(), lexicon, WordEmbedder(), index, location)
+    result = search.retrieve("zorbatinib dose", k=3)
+    assert result.best_similarity > 0.3
+    assert any(e.dense is not None for e in result.evidence)
+
+    registry.unlink()
+    assert run_cairn(["ingest"], mini_corpus, data).returncode == 0
+    manifest = read_manifest(index)
+    assert manifest is not None
     assert open_index(location).ids() == {cid for s in manifest.sources for cid in s.chunk_ids}

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from ingest.sources import discover, load_source, load_sources
+from ingest.sources import SourceLimits, discover, load_source, load_sources
 
 GOOD = """---
 id: good-doc
@@ -121,3 +121,52 @@ def test_discover_skips_sidecars_and_readmes(tmp_path: Path) -> None:
     for name in ("a.md", "README.md", "b.txt", "b.meta.yaml", "c.docx"):
         write(tmp_path, name, "x")
     assert [p.name for p in discover([tmp_path])] == ["a.md", "b.txt"]
+
+
+def test_an_impossible_date_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = write(tmp_path, "good-doc.md", GOOD.replace("2026-01-01", "2026-02-30"))
+    loaded, problems = load_sources([tmp_path])
+    assert loaded == []
+    assert problems == [
+        f"{path}: the metadata has an impossible date (day is out of range for month); "
+        "write a real YYYY-MM-DD"
+    ]
+
+
+def test_a_text_source_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    meta = GOOD.split("---")[1].replace("good-doc", "notes")
+    (tmp_path / "notes.txt").write_bytes("# Dose\nVelmab 6 mg/kg, r\xe9duit.\n".encode("latin-1"))
+    write(tmp_path, "notes.meta.yaml", meta)
+    loaded, problems = load_sources([tmp_path])
+    assert loaded == []
+    assert len(problems) == 1 and "notes.txt: could not read the file (not UTF-8" in problems[0]
+
+
+def test_a_link_to_a_file_outside_the_corpus_is_refused(tmp_path: Path) -> None:
+    sources, outside = tmp_path / "sources", tmp_path / "elsewhere"
+    sources.mkdir()
+    outside.mkdir()
+    write(sources, "good-doc.md", GOOD)
+    secret = write(outside, "other-doc.md", GOOD.replace("good-doc", "other-doc"))
+    (sources / "other-doc.md").symlink_to(secret)
+    (sources / "passwd.md").symlink_to("/etc/passwd")
+    loaded, problems = load_sources([sources])
+    assert sorted(problems) == [
+        f"{sources / 'other-doc.md'}: a link to {secret}, outside the corpus; "
+        "copy the document in instead",
+        f"{sources / 'passwd.md'}: a link to /etc/passwd, outside the corpus; "
+        "copy the document in instead",
+    ]
+    assert [item.source.id for item in loaded] == ["good-doc"]
+
+
+def test_a_source_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    body = "Velmab is given every three weeks. " * 40_000  # 1.4 MB
+    path = write(tmp_path, "good-doc.md", GOOD + body)
+    loaded, problems = load_sources([tmp_path], SourceLimits(max_bytes=2**20))
+    assert loaded == []
+    assert problems == [
+        f"{path}: 1.3 MB, more than the limit of 1 MB per source (CAIRN_MAX_SOURCE_MB); "
+        "split it or summarise it"
+    ]
+    assert load_sources([tmp_path])[1] == []  # the default limit is 5 MB
