@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from assistant.intent import Role, roles
 from assistant.plan import Facet, Line, Plan
+from assistant.records import Evidence
 from assistant.retrieval import Filters, Retriever
 from assistant.search import next_regimens
 from guardrails.answer import parse_answer
+from guardrails.dose_table import DoseRow
 from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.recommendations import recommended
 from guardrails.records import PatientContext, Recommendation
@@ -142,16 +144,39 @@ def _dose_facets(
         with_partners = f" given with {' and '.join(partners)}" if partners else ""
         label = rules.lexicon.label(drug)
         query = f"{label} dose and schedule{with_partners}"
-        found = retriever.retrieve(query, k=2, filters=Filters(kinds=("label",)))
-        numbers = tuple(n for e in found.evidence if (n := plan.add(e)) is not None)
+        rows = [r for r in rules.doses.rows_for(drug) if not r.other_indication]
+        doses = [_dose_text(a, r.unit) for r in rows for a in (*r.amounts[:1], r.low) if a]
+        found = _stating(retriever, query, rows, doses)
+        numbers = tuple(n for e in found if (n := plan.add(e)) is not None)
         if numbers:
             plan.facets.append(Facet("Dose and schedule", query, numbers, drug))
         if reduction:
             query = f"{label} dose reductions, and when {label} is stopped"
-            found = retriever.retrieve(query, k=2, filters=Filters(kinds=("label",)))
-            numbers = tuple(n for e in found.evidence if (n := plan.add(e)) is not None)
+            steps = [_dose_text(x, r.unit) for r in rows for x in r.reductions]
+            found = _stating(retriever, query, rows, steps)
+            numbers = tuple(n for e in found if (n := plan.add(e)) is not None)
             if numbers:
                 plan.facets.append(Facet("Dose reductions", query, numbers, drug, "reduction"))
+
+
+def _stating(
+    retriever: Retriever, query: str, rows: list[DoseRow], doses: list[str]
+) -> list[Evidence]:
+    """The two passages, of the sources behind the drug's dose rows, that best match the query,
+    those stating one of the doses first: a monograph has many passages about the drug, and the
+    dose table says which text holds its doses."""
+    sources = tuple(dict.fromkeys(s for r in rows for s in r.sources))
+    found = retriever.retrieve(query, k=6, filters=Filters(source_ids=sources)).evidence
+    if not found:
+        found = retriever.retrieve(query, k=2, filters=Filters(kinds=("label",))).evidence
+    stated = [e for e in found if any(d in e.chunk.text.lower() for d in doses)]
+    return [*stated, *(e for e in found if e not in stated)][:2]
+
+
+def _dose_text(amount: float, unit: str) -> str:
+    """'5.4 mg/kg', '1,000 mg/m2': as the corpus writes a dose."""
+    number = f"{amount:,.1f}".rstrip("0").rstrip(".") if amount % 1 else f"{int(amount):,}"
+    return f"{number} {unit}"
 
 
 def _partners(drug: str, given: list[str], lexicon: Lexicon) -> list[str]:

@@ -11,21 +11,25 @@ The snapshot is re-read when `cairn ingest` commits a new version, without a res
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from assistant.records import Evidence
 from assistant.settings import RetrievalSettings, Settings
+from guardrails.errors import CairnError
 from guardrails.lexicon import Lexicon
 from ingest.embedding import Embedder, default_embedder
-from ingest.index import IndexLocation, VectorIndex, open_index
+from ingest.index import ChromaIndex, DenseHit, IndexLocation, open_index
+from ingest.integrity import damaged, too_few, verify
 from ingest.lexical import Tokenizer
 from ingest.records import SourceStatus
 from ingest.store import MANIFEST, Snapshot, load_snapshot
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ class HybridRetriever:
         self.tokenizer = Tokenizer(lexicon)
         self.index_root = index_root
         self.location = location
-        self._index: VectorIndex | None = None
+        self._index: ChromaIndex | None = None
         self._snapshot: Snapshot | None = None
         self._manifest_stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
@@ -128,7 +132,8 @@ class HybridRetriever:
 
     @property
     def snapshot(self) -> Snapshot:
-        """The committed snapshot; re-read when the manifest changes on disk."""
+        """The committed snapshot, its dense index checked against it; re-read when the
+        manifest changes on disk. A failed check is raised again on the next call."""
         path = self.index_root / MANIFEST
         try:
             info = path.stat()
@@ -137,15 +142,25 @@ class HybridRetriever:
             stamp = None
         with self._lock:
             if self._snapshot is None or stamp != self._manifest_stamp:
-                self._snapshot = load_snapshot(self.index_root)
-                self._manifest_stamp = stamp
+                snapshot = load_snapshot(self.index_root)
+                self._checked(lambda index: verify(index, snapshot.manifest))
+                self._snapshot, self._manifest_stamp = snapshot, stamp
             return self._snapshot
 
     @property
-    def index(self) -> VectorIndex:
+    def index(self) -> ChromaIndex:
         if self._index is None:
             self._index = open_index(self.location)
         return self._index
+
+    def _checked(self, action: Callable[[ChromaIndex], T]) -> T:
+        """Run `action` on the dense index; after a failure the index is opened afresh next
+        time (a restarted server, an index rebuilt by another process)."""
+        try:
+            return action(self.index)
+        except CairnError:
+            self._index = None
+            raise
 
     def expand(self, query: str) -> str:
         """The query with the generic name after each abbreviation or brand, for the encoder."""
@@ -225,9 +240,19 @@ class HybridRetriever:
         self, snapshot: Snapshot, query: str, candidates: int, filters: Filters
     ) -> dict[int, float]:
         vector = self.embed_query(self.expand(query))
-        hits = self.index.query(vector, candidates + 10, where=filters.where())
+        where = filters.where()
+
+        def search(index: ChromaIndex) -> list[DenseHit]:
+            # Vectors the manifest does not list (a killed ingest wrote them) must not crowd
+            # out the listed ones: ask for as many more hits as there are.
+            extra = max(0, index.count() - len(snapshot.chunks))
+            hits = index.query(vector, candidates + 10 + extra, where=where)
+            if where is None and too_few(len(hits), min(candidates, len(snapshot.chunks))):
+                raise damaged(index, f"a search returned {len(hits)} passages")
+            return hits
+
         found: dict[int, float] = {}
-        for hit in hits:
+        for hit in self._checked(search):
             row = snapshot.by_id.get(hit.chunk_id)  # ids outside the manifest are stale
             if row is not None and len(found) < candidates:
                 found[row] = hit.similarity
@@ -260,10 +285,12 @@ class HybridRetriever:
         scores: dict[int, float] = {}
         for ranking in (_ranked(dense), _ranked(lexical), _ranked(titled), _ranked(absent or {})):
             for rank, row in enumerate(ranking):
-                # A superseded passage counts as if it ranked `superseded_demotion` places lower;
+                # A superseded passage, or one about another population than the corpus's
+                # (a source's `population`), counts as if it ranked `superseded_demotion` lower;
                 # a passage of a preferred kind, `kind_promotion` places higher.
                 chunk = snapshot.chunks[row]
-                if chunk.status is SourceStatus.SUPERSEDED:
+                other_population = snapshot.sources[chunk.source_id].population
+                if chunk.status is SourceStatus.SUPERSEDED or other_population:
                     rank += self.settings.superseded_demotion
                 if chunk.kind.value in prefer_kinds:
                     rank = max(0, rank - self.settings.kind_promotion)

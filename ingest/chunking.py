@@ -20,6 +20,10 @@ from ingest.sources import LoadedSource
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
+# Part of every chunk id: a change to what the encoder sees (Chunk.embedding_text) changes
+# the ids, so the next ingest embeds every chunk again.
+EMBEDDING_SCHEME = "label-title-head-v3"
+
 
 @dataclass(frozen=True)
 class ChunkingConfig:
@@ -100,7 +104,7 @@ def _make_chunk(
     label = _label(section)
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "section"
     fingerprint = "\x1f".join(
-        (text, source.title, source.kind, source.status, str(source.year), label)
+        (text, source.title, source.kind, source.status, str(source.year), label, EMBEDDING_SCHEME)
     )
     digest = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:10]
     return Chunk(

@@ -37,6 +37,11 @@ class Source(BaseModel):
     superseded_by: str | None = None
     tags: tuple[str, ...] = ()
     recalled_facts: tuple[str, ...] = ()
+    population: dict[str, str] = Field(
+        default_factory=dict,
+        description="the patients the source is about when they are not the corpus's own "
+        "(e.g. {her2: low}); its passages rank lower unless a question names the source",
+    )
     covers: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="subject id -> topics of it the source covers"
     )
@@ -63,8 +68,14 @@ class Chunk(BaseModel):
 
     @property
     def embedding_text(self) -> str:
-        """What the encoder sees: the title and section give a passage its context."""
-        return f"{self.title}. {self.section}. {self.text}"
+        """What the encoder sees: the title and section give a passage its context. Past the
+        summary of a label, only the title's head (before a colon: the drug) comes along: a
+        label's description repeats the corpus's scope, and on every small passage of every
+        label it would pull all of them toward every question (a trial's or a guideline's
+        description names its arms or subject and stays)."""
+        head_only = self.kind is SourceKind.LABEL and not self.section.lower().startswith("summary")
+        title = self.title.split(":")[0] if head_only else self.title
+        return f"{title}. {self.section}. {self.text}"
 
     def metadata(self) -> dict[str, str | int]:
         return {
