@@ -108,7 +108,9 @@ def find_doses(
     for sentence in sentences:
         text = sentence.text
         concepts = lexicon.find(text)
-        drugs = [m for m in concepts if m.kind is ConceptKind.DRUG]
+        drugs = [m for m in concepts if m.kind is ConceptKind.DRUG] or _regimen_drugs(
+            concepts, lexicon
+        )
         attributed: list[tuple[_Amount, Mention | None, str]] = []
         last: Mention | None = None
         for amount in _amounts(text):
@@ -143,6 +145,18 @@ def find_doses(
         if drugs:
             previous_drug = drugs[-1]
     return mentions
+
+
+def _regimen_drugs(concepts: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """'With neratinib, capecitabine is 750 mg/m2': a sentence whose drugs are read as one
+    regimen's name; each drug of the regimen stands at the regimen's place, and the unit
+    decides which one an amount belongs to."""
+    return [
+        Mention(drug, ConceptKind.DRUG, m.start, m.end, m.text)
+        for m in concepts
+        if m.kind is ConceptKind.REGIMEN
+        for drug in lexicon.drug_list(m.concept_id)
+    ]
 
 
 def _shared_cycle(mentions: list[DoseMention]) -> list[DoseMention]:

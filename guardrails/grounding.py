@@ -91,9 +91,10 @@ def _align(
     ]
     if not numbers:
         return [_finding(sentence, "grounding.uncited", "This statement cites no source.")]
-    support = [p for p in passages if set(numbers) <= set(numbers_in(p.text))]
+    candidates = _about_same_trials(sentence.claim, list(passages), lexicon)
+    support = [p for p in candidates if set(numbers) <= set(numbers_in(p.text))]
     if not support:
-        held = set().union(*(set(numbers_in(p.text)) for p in passages)) if passages else set()
+        held = set().union(*(set(numbers_in(p.text)) for p in candidates)) if candidates else set()
         missing = [n for n in numbers if n not in held]
         if missing:
             return [
