@@ -210,6 +210,7 @@ class Cairn:
             [e.passage() for e in cited],
             self.rules,
             grounded=covered,
+            strict_doses=not outcome.name.startswith("extractive"),
         )
         clock.lap("review")
         answer = self._answer(qp, body, cited, verdict, clock, outcome.name, covered)

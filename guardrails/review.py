@@ -14,7 +14,7 @@ from guardrails.dose_mentions import find_doses
 from guardrails.doses import check_doses, check_reescalation
 from guardrails.grounding import check_grounding
 from guardrails.pathway_check import check_pathway
-from guardrails.records import Finding, Passage, PatientContext, Review
+from guardrails.records import Finding, Passage, PatientContext, Review, Severity
 from guardrails.rules import RuleBook
 from guardrails.safety import check_urgent
 
@@ -27,9 +27,12 @@ def review(
     rules: RuleBook,
     resolve_markers: bool = True,
     grounded: bool = True,
+    strict_doses: bool = False,
 ) -> Review:
     """Run every check on `text` and combine the findings into a verdict. `grounded=False`
-    skips the grounding check, for Cairn's own "not covered" message, which states no facts."""
+    skips the grounding check, for Cairn's own "not covered" message, which states no facts.
+    `strict_doses` (a language model's answer): a dose the dose table cannot confirm for the
+    drug it is attached to blocks, as a wrong one does."""
     sentences = parse_answer(text)
     mentions = find_doses(
         sentences, rules.lexicon, rules.dose_vocabulary, _subject(question, rules)
@@ -44,7 +47,17 @@ def review(
             check_grounding(sentences, passages, rules.lexicon, resolve_markers, derived)
         )
     findings.extend(check_urgent(question, text, rules.pathway))
+    if strict_doses:
+        findings = [_strict(f) for f in findings]
     return Review.of(_ordered(findings))
+
+
+def _strict(finding: Finding) -> Finding:
+    """A dose finding short of a block (unchecked, unknown drug, missing cycle days) blocks."""
+    if finding.check in ("doses", "arithmetic") and finding.severity is not Severity.BLOCK:
+        message = f"{finding.message} A model-written dose must be confirmed by the dose table."
+        return finding.model_copy(update={"severity": Severity.BLOCK, "message": message})
+    return finding
 
 
 def _subject(question: str, rules: RuleBook) -> str | None:

@@ -87,3 +87,14 @@ def test_an_emergency_question_needs_an_urgent_answer(rules: RuleBook) -> None:
     result = review("Continue T-DXd.", question, context, [], rules, grounded=False)
     assert result.verdict is Verdict.WARN
     assert [f.rule_id for f in result.findings] == ["safety.urgent.tdxd-respiratory"]
+
+
+def test_a_language_models_unconfirmed_dose_blocks() -> None:
+    rules = RuleBook.load(Path(__file__).resolve().parents[2] / "corpus" / "rules")
+    text = "Trastuzumab deruxtecan is given at 378 mg every 3 weeks."
+    lenient = review(text, "T-DXd dose?", PatientContext(), [], rules, grounded=False)
+    strict = review(
+        text, "T-DXd dose?", PatientContext(), [], rules, grounded=False, strict_doses=True
+    )
+    assert (lenient.verdict.value, strict.verdict.value) == ("warn", "block")
+    assert "confirmed by the dose table" in strict.findings[0].message
