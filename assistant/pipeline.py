@@ -27,6 +27,7 @@ from assistant.generators.base import GenerationRequest, Generator, GeneratorFai
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.generators.factory import available_generators
 from assistant.generators.llm import not_covered
+from assistant.limits import check_size
 from assistant.overrides import check_therapies
 from assistant.planning import make_plan
 from assistant.records import Answer, Evidence
@@ -119,6 +120,7 @@ class Cairn:
         if not question:
             raise EmptyQuestion("The question is empty.", "Type a clinical question and ask again.")
         history = history or []
+        check_size(question, history)
         writer = self.generators.get(generator or self.default)
         if writer is None:
             raise CairnError(
