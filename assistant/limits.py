@@ -1,4 +1,5 @@
-"""Size limits of a question and its conversation: the work per answer grows with the text it
+"""What a question must be before Cairn reads it: normalized Unicode, and within its size
+limits. Size limits of a question and its conversation: the work per answer grows with the text it
 reads (context extraction reads every earlier user turn), so an unbounded question or history
 would hold a worker for minutes. Past a limit the request is refused with a message.
 
@@ -7,6 +8,7 @@ would hold a worker for minutes. Past a limit the request is refused with a mess
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from assistant.conversation import Turn
@@ -36,3 +38,10 @@ def check_size(question: str, history: Sequence[Turn]) -> None:
             f"{MAX_CONVERSATION_CHARS:,}.",
             "Start a new conversation.",
         )
+
+
+def normalized(text: str) -> str:
+    """Full-width and compatibility forms folded (NFKC: 'Ｔ－ＤＸｄ' is 'T-DXd') and accents
+    dropped ('deruxtécan' is 'deruxtecan'), so names match as the corpus writes them."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    return unicodedata.normalize("NFC", "".join(c for c in folded if not unicodedata.combining(c)))

@@ -27,7 +27,7 @@ from assistant.generators.base import GenerationRequest, Generator, GeneratorFai
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.generators.factory import available_generators
 from assistant.generators.llm import not_covered
-from assistant.limits import check_size
+from assistant.limits import check_size, normalized
 from assistant.overrides import check_therapies
 from assistant.planning import make_plan
 from assistant.records import Answer, Evidence
@@ -116,10 +116,10 @@ class Cairn:
     ) -> Iterator[Event]:
         """Tokens as the generator writes them (a Restart if it fails and the extractive answer
         replaces it), then the reviewed Answer."""
-        question = question.strip()
+        question = normalized(question).strip()
         if not question:
             raise EmptyQuestion("The question is empty.", "Type a clinical question and ask again.")
-        history = history or []
+        history = [Turn(t.role, normalized(t.content)) for t in history or []]
         check_size(question, history)
         writer = self.generators.get(generator or self.default)
         if writer is None:

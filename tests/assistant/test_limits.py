@@ -11,6 +11,7 @@ from assistant.limits import (
     MAX_HISTORY_TURNS,
     MAX_QUESTION_CHARS,
     check_size,
+    normalized,
 )
 from guardrails.errors import CairnError
 
@@ -38,3 +39,15 @@ def test_past_a_limit_the_request_is_refused(
     with pytest.raises(CairnError) as raised:
         check_size(question, history)
     assert words in raised.value.message and raised.value.fix
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ｔ－ＤＸｄ ｄｏｓｅ？", "T-DXd dose?"),
+        ("dose du trastuzumab deruxtécan", "dose du trastuzumab deruxtecan"),
+        ("5.4 mg/kg", "5.4 mg/kg"),
+    ],
+)
+def test_names_are_normalized_before_matching(text: str, expected: str) -> None:
+    assert normalized(text) == expected
