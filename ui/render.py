@@ -60,8 +60,16 @@ CHECKING = "<div class='cairn-badge cairn-checking'><strong>Checking…</strong>
 
 
 def _escape(text: str) -> str:
-    """Corpus and model text is shown as text: no HTML of its own reaches the page."""
-    return html.escape(text, quote=False)
+    """Corpus and model text is shown as text: no HTML of its own reaches the page, and no
+    Markdown image (a remote image would be fetched by every reader's browser)."""
+    return _no_images(html.escape(text, quote=False))
+
+
+def _no_images(text: str) -> str:
+    return _IMAGE.sub(r"\\![", text)
+
+
+_IMAGE = re.compile(r"!\[")
 
 
 def _annotate(body: str, findings: list[Finding]) -> str:
@@ -163,7 +171,9 @@ def _highlight(citation: Citation, claims: list[str]) -> str:
         if best >= 0.4:
             marked.add(index)
     return " ".join(
-        f"<mark>{html.escape(s.text)}</mark>" if i in marked else html.escape(s.text)
+        f"<mark>{_no_images(html.escape(s.text))}</mark>"
+        if i in marked
+        else _no_images(html.escape(s.text))
         for i, s in enumerate(spans)
     )
 

@@ -103,3 +103,10 @@ def test_a_finding_quoting_a_script_tag_is_escaped_in_the_findings_list() -> Non
     )  # fmt: skip
     listed = findings_markdown(answer(DOSE, findings=[hostile]))
     assert "<script>" not in listed
+
+
+def test_a_markdown_image_in_a_passage_or_an_answer_is_not_an_image() -> None:
+    image = "![x](http://host.example/p.png)"
+    shown = answer(f"{DOSE} {image} [1]", [citation(1, f"{DOSE} {image}")])
+    rendered = answer_markdown(shown) + sources_html(shown)
+    assert "![x]" not in rendered.replace("\\![x]", "") and "<img" not in rendered
