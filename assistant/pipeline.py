@@ -205,11 +205,18 @@ class Cairn:
     def _finish(self, qp: QuestionPlan, outcome: Outcome, clock: Clock) -> Answer:
         body, cited, dropped = renumber(outcome.draft, qp.plan.evidence)
         covered = qp.plan.covered and outcome.covered
+        # The passages retrieved but not cited count for aligning an uncited statement.
+        cited_chunks = {e.chunk.id for e in cited}
+        uncited = [
+            e.passage().model_copy(update={"n": None})
+            for e in qp.plan.evidence
+            if e.chunk.id not in cited_chunks
+        ]
         verdict = review(
             body,
             qp.question,
             qp.context,
-            [e.passage() for e in cited],
+            [*(e.passage() for e in cited), *uncited],
             self.rules,
             grounded=covered,
             strict_doses=not outcome.name.startswith("extractive"),

@@ -299,16 +299,18 @@ def scripted(real_cairn: Cairn, reply: str) -> Cairn:
 
 @pytest.mark.integration
 def test_a_real_answer_with_warnings_shows_them_under_their_line(real_cairn: Cairn) -> None:
+    # An uncited statement without figures is a warning (one with a figure no passage holds
+    # would be a block).
     cairn = scripted(
         real_cairn,
-        "T-DXd is given at 5.4 mg/kg every 3 weeks [1].\nTucatinib is 300 mg twice daily.",
+        "T-DXd is an antibody-drug conjugate [1].\nTucatinib is an oral kinase inhibitor.",
     )
     shown = cairn.ask(
         "HER2+ MBC progressed on THP, no brain mets. T-DXd dose?", generator="llamacpp"
     )
     assert shown.review.verdict is Verdict.WARN
     lines = answer_markdown(shown).split("\n")
-    tucatinib = next(i for i, line in enumerate(lines) if line.startswith("Tucatinib is 300 mg"))
+    tucatinib = next(i for i, line in enumerate(lines) if line.startswith("Tucatinib is an oral"))
     assert lines[tucatinib + 1] == "  > ⚠️ This statement cites no source."
     assert "cairn-warn" in badge_html(shown)
 
