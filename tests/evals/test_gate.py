@@ -55,9 +55,13 @@ def run(
 def test_every_threshold_in_gate_yaml_is_read(gate: Gate) -> None:
     written = yaml.safe_load(GATE_FILE.read_text(encoding="utf-8"))
     targets = written.pop("targets", {})
+    floors = written.pop("category_floors", {})
     assert set(written) <= {f.name for f in dataclasses.fields(Gate)}, "unknown key in gate.yaml"
     assert {k: getattr(gate, k) for k in written} == {k: float(v) for k, v in written.items()}
     assert gate.targets == {k: float(v) for k, v in targets.items()}
+    assert gate.category_floors == {
+        c: {k: float(v) for k, v in f.items()} for c, f in floors.items()
+    }
 
 
 def test_a_missing_gate_file_falls_back_to_the_defaults(tmp_path: Path) -> None:
@@ -84,8 +88,8 @@ def test_a_run_at_every_threshold_passes(gate: Gate) -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"recall_at_5": 0.80}, "recall@5 0.800 is below 0.95"),
-        ({"key_fact_coverage": 0.80}, "key-fact coverage 0.800 is below 0.95"),
+        ({"recall_at_5": 0.80}, "recall@5 0.800 is below 0.93"),
+        ({"key_fact_coverage": 0.80}, "key-fact coverage 0.800 is below 0.89"),
         ({"catch_rate": 0.9}, "guardrail catch rate 0.900 is below 1.0"),
         ({"false_positive_rate": 0.05}, "guardrail false-positive rate 0.050 is above 0.02"),
         ({"naive": 0.95}, "recall@5 1.000 is less than 0.1 above the naive baseline (0.950)"),
@@ -260,3 +264,22 @@ def test_targets_are_reported_but_do_not_fail_the_gate(tmp_path: Path) -> None:
     assert gate_failures(result, gate) == []
     assert below_targets(result, gate) == ["recall_at_5 0.930 is below its target of 0.95"]
     assert below_targets(run(recall_at_5=0.96), gate) == []
+
+
+def test_a_category_with_floors_of_its_own_is_gated_apart() -> None:
+    gate = Gate(category_floors={"bedside": {"key_fact_coverage": 0.6}})
+
+    def case(category: str, facts: list[bool]) -> dict[str, object]:
+        return {
+            "suite": "golden", "category": category, "expected_covered": True,
+            "recall": {"5": 1.0}, "key_facts": {str(i): f for i, f in enumerate(facts)},
+            "baselines": {},
+        }  # fmt: skip
+
+    result = run(recall_at_5=1.0, key_fact_coverage=0.75, naive=0.5)
+    result["cases"] = [case("first line", [True, True]), case("bedside", [True, False, False])]
+    assert gate_failures(result, gate) == [
+        "bedside: key_fact_coverage 0.333 is below its floor 0.6"
+    ]
+    result["cases"][1] = case("bedside", [True, True, False])
+    assert gate_failures(result, gate) == []
