@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from assistant import prompts
 from assistant.conversation import describe
 from assistant.generators.base import GenerationRequest, GeneratorFailed, cite, urgent_section
+from assistant.intent import Intent
 from guardrails.lexicon import Lexicon
 
 Messages = list[tuple[str, str]]  # (role, content)
@@ -127,7 +128,15 @@ class LlmGenerator:
 
     def messages(self, request: GenerationRequest) -> Messages:
         lead_numbers = {n for line in (*request.notices, *request.lead) for n in line.numbers}
-        chosen = [e for e in request.evidence if e.n is not None][: self.passages]
+        retrieved = [e for e in request.evidence if e.n is not None]
+        if request.intent is Intent.DOSE:
+            # a dose question's best passages are its dose facets: the passages of the drug's
+            # dose sources that state its doses (retrieval ranks a monograph's small passages
+            # on every word of the question)
+            by_number = {e.n: e for e in [*request.evidence, *request.extra] if e.n is not None}
+            facets = [by_number[n] for f in request.facets for n in f.numbers if n in by_number]
+            retrieved = list({e.n: e for e in [*facets, *retrieved]}.values())
+        chosen = retrieved[: self.passages]
         chosen += [e for e in request.extra if e.n in lead_numbers and e not in chosen]
         passages = "\n\n".join(
             prompts.PASSAGE.format(n=e.n, text=_trim(e.chunk.text, prompts.PASSAGE_CHARS))
