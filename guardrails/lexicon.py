@@ -153,10 +153,11 @@ class Lexicon:
             return cached
         keys, longest = self._keys
         tokens = list(_TOKEN.finditer(text))
+        lowered = [t.group().lower() for t in tokens]
         mentions: list[Mention] = []
         i = 0
         while i < len(tokens):
-            found = self._longest_at(text, tokens, i, keys, longest)
+            found = self._longest_at(text, tokens, lowered, i, keys, longest)
             if found is None:
                 i += 1
                 continue
@@ -177,18 +178,21 @@ class Lexicon:
         self,
         text: str,
         tokens: list[re.Match[str]],
+        lowered: list[str],
         i: int,
         keys: dict[str, list[tuple[str, str]]],
         longest: int,
     ) -> tuple[str, int] | None:
         for n in range(min(longest, len(tokens) - i), 0, -1):
+            named = keys.get("".join(lowered[i : i + n]))
+            if not named:
+                continue
             window = tokens[i : i + n]
             if any(
                 not _JOIN.fullmatch(text, a.end(), b.start()) for a, b in itertools.pairwise(window)
             ):
                 continue  # names do not run across punctuation other than listed separators
-            key = "".join(t.group().lower() for t in window)
-            for concept_id, name in keys.get(key, ()):
+            for concept_id, name in named:
                 surface = text[window[0].start() : window[-1].end()]
                 if not _is_case_sensitive(name) or surface.replace(" ", "") == name:
                     return concept_id, n
