@@ -42,8 +42,6 @@ _SUBJECT_GAP = re.compile(
     r"as well|therefore)\s+)*$",
     re.I,
 )
-_VERB_AFTER = re.compile(r"^\s*(?:" + _STOP + r")\b", re.I)
-_VERB_BEFORE = re.compile(r"\b(?:" + _STOP + r")\s*$", re.I)
 _LIMIT = re.compile(
     r"\b(?:only\s+)?(?:for\s+)?as\s+long\s+as\b|\bfor the (?:same time|duration) (?:as|of)\b|"
     r"\bonly (?:during|while|with)\b",
@@ -139,9 +137,6 @@ class Relation:
 def _stopped(text: str, span: tuple[int, int]) -> bool:
     """'stop (all) X' or 'X (can be) stopped', the verb not negated."""
     start, end = span
-    before = text[max(0, start - 60) : start]
-    for verb in _VERB_BEFORE.finditer(before[: len(before) - len(before.lstrip())] or before):
-        del verb  # the loop form keeps mypy quiet about the unused match
     gap_start = max(0, start - 60)
     for match in re.finditer(r"\b" + _STOP + r"\b", text[gap_start:start], re.I):
         if _OBJECT_GAP.match(text[gap_start + match.end() : start]):
