@@ -11,9 +11,10 @@ import json
 import gradio as gr
 
 from assistant.audit import AuditLog
-from assistant.conversation import Turn
 from assistant.pipeline import Cairn
+from assistant.session import history_turns, json_argument, patient_facts
 from guardrails.errors import CairnError
+from ui.errors import user_error
 
 
 def register(cairn: Cairn, audit: AuditLog) -> None:
@@ -22,25 +23,27 @@ def register(cairn: Cairn, audit: AuditLog) -> None:
     def answer(question: str, history_json: str, context_json: str, generator: str) -> str:
         """Answer a question: returns the Answer record as JSON (as `cairn ask --json`)."""
         try:
-            turns = [Turn(t["role"], t["content"]) for t in json.loads(history_json or "[]")]
-            overrides = {str(k): str(v) for k, v in json.loads(context_json or "{}").items()}
-            result = cairn.ask(question, turns, overrides, generator=generator or None)
-        except (CairnError, ValueError, KeyError, TypeError) as exc:
-            raise gr.Error(f"Cairn could not answer: {exc}") from exc
+            turns = history_turns(json_argument(history_json, "history_json", "[]"), "history_json")
+            overrides = _facts(context_json)
+            result = cairn.ask(question or "", turns, overrides, generator=generator or None)
+        except CairnError as exc:
+            raise user_error(f"Cairn could not answer: {exc}", "/answer") from exc
         audit.record(result, "api")
         return result.model_dump_json()
 
     def check(question: str, text: str, context_json: str) -> str:
         """Review any answer text: returns the Review as JSON (as `cairn check --json`)."""
-        overrides = {str(k): str(v) for k, v in json.loads(context_json or "{}").items()}
         try:
-            return cairn.check(question, text, overrides).model_dump_json()
+            return cairn.check(question or "", text or "", _facts(context_json)).model_dump_json()
         except CairnError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise user_error(f"Cairn could not check the text: {exc}", "/check") from exc
 
     def sources() -> str:
         """The indexed sources as JSON."""
-        manifest = cairn.retriever.snapshot.manifest
+        try:
+            manifest = cairn.retriever.snapshot.manifest
+        except CairnError as exc:
+            raise user_error(str(exc), "/sources") from exc
         rows = [
             {**s.source.model_dump(mode="json", include={"id", "title", "kind", "year", "status"}),
              "chunks": len(s.chunk_ids)}
@@ -51,3 +54,7 @@ def register(cairn: Cairn, audit: AuditLog) -> None:
     gr.api(answer, api_name="answer")
     gr.api(check, api_name="check")
     gr.api(sources, api_name="sources")
+
+
+def _facts(context_json: str | None) -> dict[str, str]:
+    return patient_facts(json_argument(context_json, "context_json", "{}"), "context_json")

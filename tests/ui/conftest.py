@@ -3,6 +3,7 @@ browser tests write there, never into the repository's corpus)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REAL_CORPUS, free_port, wait_for_port
+from tests.conftest import FIXTURES, REAL_CORPUS, free_port, wait_for_port
 
 EDITOR = ("editor", "correct horse battery staple")
 
@@ -24,12 +25,17 @@ class Served:
     corpus: Path
     data: Path
 
+    @property
+    def log(self) -> Path:
+        """What the server printed (stdout and stderr)."""
+        return self.data.parent / "serve.log"
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    root = tmp_path_factory.mktemp("served")
+
+@contextlib.contextmanager
+def serve(root: Path, source: Path) -> Iterator[Served]:
+    """`cairn ingest` then `cairn serve` over a copy of the corpus at `source`."""
     corpus, data = root / "corpus", root / "var"
-    shutil.copytree(REAL_CORPUS, corpus)
+    shutil.copytree(source, corpus)
     env = {
         **os.environ,
         "CAIRN_CORPUS_DIR": str(corpus),
@@ -56,3 +62,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with serve(tmp_path_factory.mktemp("served"), REAL_CORPUS) as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def served_mini(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The app over the small fictional corpus: quick to start, for tests not about answers."""
+    with serve(tmp_path_factory.mktemp("served-mini"), FIXTURES / "mini") as app:
+        yield app
