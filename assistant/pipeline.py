@@ -27,6 +27,7 @@ from assistant.generators.base import GenerationRequest, Generator, GeneratorFai
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.generators.factory import available_generators
 from assistant.generators.llm import not_covered
+from assistant.language import language_decision, read_language
 from assistant.limits import check_size, normalized
 from assistant.overrides import check_therapies
 from assistant.planning import make_plan
@@ -116,7 +117,7 @@ class Cairn:
     ) -> Iterator[Event]:
         """Tokens as the generator writes them (a Restart if it fails and the extractive answer
         replaces it), then the reviewed Answer."""
-        question = normalized(question).strip()
+        asked, question = question, normalized(question).strip()
         if not question:
             raise EmptyQuestion("The question is empty.", "Type a clinical question and ask again.")
         history = [Turn(t.role, normalized(t.content)) for t in history or []]
@@ -128,7 +129,7 @@ class Cairn:
                 f"Choose one of: {', '.join(self.generators)}.",
             )
         clock = Clock()
-        question_plan = self._plan(question, history, overrides, filters)
+        question_plan = self._plan(question, history, overrides, filters, asked)
         clock.lap("context")  # the plan's own retrieval time is measured inside it
         clock.timings["context"] -= question_plan.retrieve_ms
         clock.timings["retrieve"] = question_plan.retrieve_ms
@@ -143,6 +144,7 @@ class Cairn:
         history: list[Turn],
         overrides: dict[str, str] | None,
         filters: Filters | None,
+        asked: str,
     ) -> QuestionPlan:
         lexicon = self.rules.lexicon
         context = self.context_of(question, history, overrides)
@@ -153,7 +155,11 @@ class Cairn:
         primary = follow_up_intent(question, history, lexicon)
         recommendation = self.rules.pathway.recommend(context)
 
+        reading = read_language(asked, vocabulary, lexicon)
+
         def judge(result: RetrievalResult) -> ScopeDecision:
+            if reading.other_language:
+                return language_decision(reading, self.corpus)
             return judge_scope(
                 question, context, result, self.corpus, vocabulary, lexicon, self.settings.retrieval
             )
@@ -180,7 +186,8 @@ class Cairn:
     def _write(self, qp: QuestionPlan, writer: Generator, outcome: Outcome) -> Iterator[Event]:
         """Stream the draft; on a generator failure fall back to the extractive answer."""
         if not qp.plan.covered:
-            outcome.draft = not_covered_text(self.corpus, qp.plan.scope.reason)
+            scope = qp.plan.scope
+            outcome.draft = scope.notice or not_covered_text(self.corpus, scope.reason)
             yield Token(outcome.draft)
             return
         pieces: list[str] = []

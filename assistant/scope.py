@@ -42,6 +42,7 @@ _CONDITION_WORDS = frozenset(
 class ScopeDecision:
     covered: bool
     reason: str = ""
+    notice: str = ""  # the answer's whole text when it is not the "not covered" one
 
 
 def judge_scope(
@@ -95,7 +96,7 @@ def unknown_terms(
     for match in _WORD.finditer(question):
         word = match.group()
         lower = word.lower()
-        if lower in vocabulary or lower in named or word[0].isdigit() or not _technical(word):
+        if lower in vocabulary or lower in named or word[0].isdigit() or not technical_word(word):
             continue
         if _NOTATION.fullmatch(word):
             continue  # cycle and day shorthand ("C3D1", "D8"): a measure, not a term
@@ -117,7 +118,8 @@ def _name(word: str) -> bool:
     return mixed or bool(_DRUG_STEM.search(word) and len(word) > 6)
 
 
-def _technical(word: str) -> bool:
+def technical_word(word: str) -> bool:
+    """An acronym (EGFR), a letter-digit code (ESR1) or a drug-like name (osimertinib)."""
     return _acronym(word) or _name(word)
 
 

@@ -1,5 +1,5 @@
-"""The corpus description (corpus/corpus.yaml): its name, what it covers, its scope and the
-example questions the app offers.
+"""The corpus description (corpus/corpus.yaml): its name, the language it is written in, what it
+covers, its scope and the example questions the app offers.
 
     info = CorpusInfo.load(Path("corpus/corpus.yaml"))
 """
@@ -16,7 +16,9 @@ import yaml
 from guardrails.errors import CairnError
 from guardrails.yamlio import unknown_fields
 
-_KEYS = ("name", "description", "covers", "scope", "examples")
+_KEYS = ("name", "description", "language", "covers", "scope", "examples")
+# The languages a corpus may be written in: those the packaged encoder (all-MiniLM-L6-v2) reads.
+LANGUAGES = {"en": "English"}
 _SCOPE = ("context", "conditions", "excluded")
 
 
@@ -35,6 +37,11 @@ class CorpusInfo:
     conditions: tuple[str, ...] = ()
     excluded: tuple[Exclusion, ...] = ()
     examples: tuple[str, ...] = ()  # questions the app offers on its empty screen
+    language: str = "en"  # ISO 639-1 code; questions in another language get a notice
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGES[self.language]
 
     @classmethod
     def load(cls, path: Path) -> CorpusInfo:
@@ -61,10 +68,20 @@ class CorpusInfo:
                 conditions=tuple(str(c).lower() for c in scope.get("conditions") or ()),
                 excluded=excluded,
                 examples=tuple(str(q) for q in data.get("examples") or ()),
+                language=_language(data.get("language", "en")),
             )
         except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
             raise CairnError(
                 f"{path} is not a valid corpus description ({exc}).",
-                "Give 'name', 'description', 'covers' and optional 'scope' and 'examples' "
-                "(see docs/corpus-format.md).",
+                "Give 'name', 'description', 'covers' and optional 'language', 'scope' and "
+                "'examples' (see docs/corpus-format.md).",
             ) from exc
+
+
+def _language(code: object) -> str:
+    if code not in LANGUAGES:
+        known = ", ".join(f"{c} ({name})" for c, name in LANGUAGES.items())
+        raise ValueError(
+            f"language {code!r} is not one Cairn's embedding model reads; it reads {known}"
+        )
+    return str(code)

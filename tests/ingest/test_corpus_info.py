@@ -68,3 +68,20 @@ def test_a_misspelt_key_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CairnError) as caught:
         CorpusInfo.load(path)
     assert "unknown field 'example'" in str(caught.value)
+
+
+def test_the_corpus_declares_the_language_it_is_written_in(tmp_path: Path) -> None:
+    assert (INFO.language, INFO.language_name) == ("en", "English")
+    path = tmp_path / "corpus.yaml"
+    path.write_text("name: x\n", encoding="utf-8")
+    assert CorpusInfo.load(path).language == "en"  # the default: the encoder reads English
+
+
+def test_a_language_the_encoder_does_not_read_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.yaml"
+    path.write_text("name: x\nlanguage: fr\n", encoding="utf-8")
+    with pytest.raises(CairnError) as caught:
+        CorpusInfo.load(path)
+    assert "language 'fr' is not one Cairn's embedding model reads; it reads en (English)" in str(
+        caught.value
+    )
