@@ -1,7 +1,9 @@
 """`cairn eval` and `cairn bench`, registered through the `cairn.commands` entry points.
 
 cairn eval [SUITE ...] [--json] [--report DIR] [--compare PREVIOUS.json] [--gate]
+cairn eval mutations | redaction [--json] [--gate]
 cairn bench [--json] [--scale 10000,100000]
+cairn bench --faults [--users 1,4,16,32,64] [--questions N] [--json]   (evals/chaos_cli.py)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from assistant.cli import Command
 from assistant.progress import TerminalProgress
 from assistant.settings import load_settings
+from evals.chaos_cli import configure_faults, run_faults
 
 EVALS_DIR = Path(__file__).resolve().parent
 
@@ -66,9 +69,36 @@ def _run_mutations(args: argparse.Namespace) -> int:
     return 1 if failures and args.gate else 0
 
 
+def _run_redaction(args: argparse.Namespace) -> int:
+    """`cairn eval redaction`: the audit log's redaction on evals/redaction/*.yaml, with the
+    gate's redaction floors (no index needed)."""
+    from assistant.redaction import redact
+    from evals.gate import Gate, redaction_failures
+    from evals.redaction import evaluate, load_redaction_suites
+
+    results = {name: evaluate(redact, s) for name, s in load_redaction_suites().items()}
+    summary = {name: result.as_dict() for name, result in results.items()}
+    failures = redaction_failures(summary, Gate.load(EVALS_DIR / "gate.yaml"))
+    if args.json:
+        print(json.dumps({"suites": summary, "gate": {"failures": failures}}, indent=1))
+    else:
+        for name, result in results.items():
+            print(f"Redaction, {name}:")
+            print("\n".join(result.table_lines()))
+            for miss in result.misses:
+                print(f"  MISSED [{miss.kind}] {miss.identifier!r}: {miss.redacted}")
+            for case_id, redacted in result.false_redactions:
+                print(f"  FALSE REDACTION [{case_id}]: {redacted}")
+        for failure in failures:
+            print(f"  GATE: {failure}")
+    return 1 if failures and args.gate else 0
+
+
 def _run_eval(args: argparse.Namespace) -> int:
     if args.suites == ["mutations"]:
         return _run_mutations(args)
+    if args.suites == ["redaction"]:
+        return _run_redaction(args)
     from assistant.session import open_cairn
     from evals.baselines import Baseline, Bm25Only, NaiveRag
     from evals.gate import Gate, below_targets, compare, gate_failures
@@ -163,9 +193,12 @@ def _configure_bench(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scale", default="10000,100000", help="synthetic corpus sizes (chunks); '' skips"
     )
+    configure_faults(parser)
 
 
 def _run_bench(args: argparse.Namespace) -> int:
+    if args.faults:
+        return run_faults(args)
     from evals.bench import run_bench
 
     result = run_bench(

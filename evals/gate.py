@@ -34,6 +34,8 @@ class Gate:
     category_floors: dict[str, dict[str, float]] = field(default_factory=dict)
     mutation_catch_rate: float = 0.99  # every dose, schedule and pathway operator
     mutation_false_positive_rate_max: float = 0.01  # over all clean variants
+    redaction_recall: float = 0.95  # identifiers removed, each file of evals/redaction
+    redaction_false_rate_max: float = 0.03  # clean questions changed by the redaction
     targets: dict[str, float] = field(default_factory=dict)  # reported, not enforced
 
     @classmethod
@@ -69,6 +71,23 @@ def mutation_failures(summary: dict[str, Any], gate: Gate) -> list[str]:
             f"mutation false-positive rate {rate:.3f} is above "
             f"{gate.mutation_false_positive_rate_max}"
         )
+    return failures
+
+
+def redaction_failures(results: dict[str, Any], gate: Gate) -> list[str]:
+    """The redaction suite's floors, for each file of evals/redaction (`as_dict()` of each)."""
+    failures = []
+    for name, result in results.items():
+        if result["recall"] < gate.redaction_recall:
+            failures.append(
+                f"redaction recall on {name} {result['recall']:.3f} is below "
+                f"{gate.redaction_recall}"
+            )
+        if result["false_redaction_rate"] > gate.redaction_false_rate_max:
+            failures.append(
+                f"redaction false-redaction rate on {name} {result['false_redaction_rate']:.3f} "
+                f"is above {gate.redaction_false_rate_max}"
+            )
     return failures
 
 
