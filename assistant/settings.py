@@ -159,6 +159,15 @@ class UISettings(_Group):
     editor_password_env: str = Field(
         "CAIRN_EDITOR_PASSWORD", description="Name of the env variable with the editor's password"
     )
+    signin_backoff_s: float = Field(
+        1.0, ge=0, le=60, description="Lock-out after a failed sign-in; doubles per failure"
+    )
+    signin_backoff_max_s: float = Field(
+        300.0, ge=0, le=86400, description="Longest lock-out after failed sign-ins, seconds"
+    )
+    upload_keep_s: int = Field(
+        600, ge=5, le=86400, description="Uploads not yet processed are deleted after this long"
+    )
 
 
 class AuditSettings(_Group):

@@ -24,7 +24,9 @@ def build_app(settings: Settings, cairn: Cairn | None = None) -> gr.Blocks:
     cairn = cairn or Cairn.from_settings(settings)
     audit = AuditLog(settings.audit_path, settings.audit.audit_enabled)
     manifest = cairn.retriever.snapshot.manifest
-    with gr.Blocks(title="Cairn") as app:
+    # Gradio keeps every upload (even one no event ever uses) in its cache until deleted
+    keep = settings.ui.upload_keep_s
+    with gr.Blocks(title="Cairn", delete_cache=(max(1, min(60, keep // 4)), keep)) as app:
         gr.Markdown(
             f"## Cairn · {cairn.corpus.name}\n"
             f"Corpus version {manifest.version} · {len(manifest.sources)} sources · "
@@ -33,9 +35,9 @@ def build_app(settings: Settings, cairn: Cairn | None = None) -> gr.Blocks:
         with gr.Tab("Ask", id="ask"):
             AskTab(cairn, audit).build()
         with gr.Tab("Sources", id="sources"):
-            SourcesTab(settings).build()
+            editor = SourcesTab(settings).build()
         with gr.Tab("Evals", id="evals"):
-            EvalsTab(cairn, settings.index.data_dir / "reports" / "last.json").build()
+            EvalsTab(cairn, settings.index.data_dir / "reports" / "last.json").build(editor)
         register(cairn, audit)
     app.queue(default_concurrency_limit=settings.ui.concurrency)
     return app

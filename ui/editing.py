@@ -8,6 +8,7 @@ here, so every rule (size, type, names, paths, validation) is tested without a b
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import os
 import re
@@ -133,6 +134,19 @@ def settle(staged: Staged) -> None:
 
 def discard(staged: Staged) -> None:
     shutil.rmtree(staged.folder, ignore_errors=True)
+
+
+def remove_upload(upload: Path, upload_root: Path) -> None:
+    """Delete a file the web server stored for an upload, and its folder once empty; a path
+    outside `upload_root` (the server's upload folder) is left alone."""
+    root = upload_root.resolve()
+    path = upload.resolve()
+    if not path.is_relative_to(root) or path == root:
+        return
+    path.unlink(missing_ok=True)
+    if path.parent != root:  # kept if not empty: another upload is still in it
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
 
 
 def _markdown_id(path: Path) -> str:

@@ -1,5 +1,6 @@
 """The Evals tab: run the suites, see the metrics, the per-category plot, the failing cases and
-what changed since the previous run."""
+what changed since the previous run. Running is for signed-in editors: a run overwrites the
+report `cairn eval --compare-last` reads, and holds a worker for minutes."""
 
 from __future__ import annotations
 
@@ -24,19 +25,30 @@ class EvalsTab:
         self.cairn = cairn
         self.last_run = last_run
 
-    def build(self) -> None:
+    def build(self, editor: gr.State) -> None:
+        """`editor`: the session's signed-in state from the Sources tab, checked on every run."""
         suites = gr.CheckboxGroup(
             ["golden", "adversarial"], value=["golden", "adversarial"], label="Suites"
         )
         run = gr.Button("Run evaluation", variant="primary", elem_id="evals-run")
+        gr.Markdown("Sign in as an editor in the Sources tab to run the evaluation.")
         summary = gr.Markdown(elem_id="evals-summary")
         table = gr.Dataframe(headers=["metric", "Cairn", "naive RAG", "BM25"], interactive=False)
         plot = gr.Plot(label="Per-category scores")
         changes = gr.Markdown(elem_id="evals-changes")
         failing = gr.Markdown(elem_id="evals-failing")
-        run.click(self.run, suites, [summary, table, plot, changes, failing])
+        outputs = [summary, table, plot, changes, failing]
+        run.click(self.run, [editor, suites], outputs, concurrency_limit=1)
 
-    def run(self, names: list[str], progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def run(
+        self,
+        editor: bool,
+        names: list[str],
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio injects it
+    ) -> tuple[Any, ...]:
+        if not editor:
+            refused = "Sign in as an editor (Sources tab) to run the evaluation."
+            return refused, gr.update(), gr.update(), gr.update(), gr.update()
         chosen = load_suites(EVALS_DIR, set(self.cairn.retriever.snapshot.sources)).select(names)
         result = run_eval(self.cairn, chosen, (), GradioProgress(progress))
         previous = json.loads(self.last_run.read_text()) if self.last_run.is_file() else None

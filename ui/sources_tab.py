@@ -4,10 +4,12 @@ editors."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from assistant.indexing import ingest
 from assistant.settings import Settings
@@ -19,11 +21,13 @@ from ui.editing import (
     discard,
     editor_credentials,
     publish,
+    remove_upload,
     settle,
     stage_upload,
     withdraw,
 )
 from ui.progress import GradioProgress
+from ui.signin import SignInBackoff
 
 COLUMNS = ["id", "kind", "year", "status", "last reviewed", "chunks", "title"]
 ANY = "any"
@@ -35,6 +39,7 @@ class SourcesTab:
         self.credentials = editor_credentials(
             settings.ui.editor_user_env, settings.ui.editor_password_env
         )
+        self.backoff = SignInBackoff(settings.ui.signin_backoff_s, settings.ui.signin_backoff_max_s)
 
     def rows(self, search: str = "", kind: str = ANY, status: str = ANY) -> list[list[Any]]:
         manifest = read_manifest(self.settings.index.index_dir)
@@ -63,7 +68,8 @@ class SourcesTab:
             )
         return rows
 
-    def build(self) -> None:
+    def build(self) -> gr.State:
+        """Build the tab; returns the session's signed-in state for other editor-only events."""
         editor = gr.State(False)
         with gr.Row():
             search = gr.Textbox(label="Search", placeholder="id, title or citation", scale=3)
@@ -129,21 +135,27 @@ class SourcesTab:
             meta_reviewed,
         ]
         add.click(self.add, [editor, upload, *meta], [report, table])
+        return editor
 
-    def sign_in(self, user: str, password: str) -> tuple[Any, ...]:
-        if check_credentials(self.credentials, user, password):
+    def sign_in(self, user: str, password: str, request: gr.Request) -> tuple[Any, ...]:
+        client = request.client.host if request and request.client else "unknown"
+        attempt = self.backoff.attempt(
+            client, lambda: check_credentials(self.credentials, user, password)
+        )
+        if attempt.ok:
             return (
                 True,
                 f"Signed in as **{user}**.",
                 gr.update(visible=True),
                 gr.update(visible=False),
             )
-        return (
-            False,
-            "Sign-in failed: wrong user name or password.",
-            gr.update(visible=False),
-            gr.update(),
+        wait = _seconds(attempt.retry_after)
+        message = (
+            f"Sign-in failed: wrong user name or password. Try again in {wait}."
+            if attempt.checked
+            else f"Too many failed sign-ins: try again in {wait}."
         )
+        return False, message, gr.update(visible=False), gr.update()
 
     def add(
         self,
@@ -158,16 +170,24 @@ class SourcesTab:
         reviewed: str,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio injects it
     ) -> tuple[str, Any]:
-        if not editor:
-            return "Sign in as an editor first.", gr.update()
         if not upload:
             return "Choose a file to upload.", gr.update()
         path = Path(upload)
-        metadata = {
-            "id": meta_id, "title": title, "kind": kind, "citation": citation,
-            "year": int(year) if year else None, "status": status,
-            "last_reviewed": _date(reviewed),
-        }  # fmt: skip
+        try:
+            if not editor:
+                return "Sign in as an editor first.", gr.update()
+            if not path.is_file():
+                return "The upload has expired: choose the file again.", gr.update()
+            metadata = {
+                "id": meta_id, "title": title, "kind": kind, "citation": citation,
+                "year": int(year) if year else None, "status": status,
+                "last_reviewed": _date(reviewed),
+            }  # fmt: skip
+            return self._add(path, metadata, progress)
+        finally:  # accepted or not, the web server's copy of the upload is not kept
+            remove_upload(path, Path(get_upload_folder()))
+
+    def _add(self, path: Path, metadata: dict[str, Any], progress: gr.Progress) -> tuple[str, Any]:
         staged = stage_upload(
             self.settings.corpus.sources_dir,
             path,
@@ -190,6 +210,10 @@ class SourcesTab:
             return f"**Indexing failed; the corpus is as it was.** {exc}", gr.update()
         settle(staged)
         return f"Added **{staged.source_id}** as `{target}`. {result.summary()}", self.rows()
+
+
+def _seconds(delay: float) -> str:
+    return f"{delay:.1f} s" if delay < 10 else f"{math.ceil(delay)} s"
 
 
 def _date(text: str) -> Any:

@@ -44,6 +44,10 @@ def serve(root: Path, source: Path) -> Iterator[Served]:
         "CAIRN_EDITOR_PASSWORD": EDITOR[1],
         "CAIRN_GENERATOR": "extractive",
         "GRADIO_ANALYTICS_ENABLED": "False",
+        "GRADIO_TEMP_DIR": str(data / "gradio"),  # uploads, where the tests can see them
+        "CAIRN_SIGNIN_BACKOFF_S": "0.2",
+        "CAIRN_SIGNIN_BACKOFF_MAX_S": "1.6",
+        "CAIRN_UPLOAD_KEEP_S": "15",
     }
     cairn = str(Path(sys.executable).parent / "cairn")
     subprocess.run([cairn, "ingest"], env=env, check=True, capture_output=True)

@@ -3,9 +3,13 @@ var/screenshots/ for people to look at."""
 
 from __future__ import annotations
 
+import http.server
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -164,3 +168,82 @@ def test_an_editor_fixes_an_upload_and_the_chat_uses_it(page, served: Served, tm
     chat = page.locator("#cairn-chat").inner_text()
     assert "Tuesdays" in chat
     page.screenshot(path=str(SHOTS / "07-new-source-answer.png"), full_page=True)
+
+
+class _Counted(http.server.BaseHTTPRequestHandler):
+    paths: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.paths.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+        self.wfile.write(PNG)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+@pytest.fixture
+def image_server() -> Iterator[tuple[str, list[str]]]:
+    """A server that records every request: a remote image a page must never fetch."""
+    _Counted.paths = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counted)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", _Counted.paths
+    server.shutdown()
+    server.server_close()
+
+
+IMAGED = """---
+id: kestrel-row-note
+title: "Kestrel Row infusion clinic scheduling note ![t]({url}/title.png)"
+kind: review
+citation: Kestrel Row clinic internal note 2026
+year: 2026
+last_reviewed: 2026-11-20
+status: current
+---
+# Summary
+The Kestrel Row infusion clinic gives maintenance infusions on Thursdays ![x]({url}/p.png).
+"""
+
+
+def test_a_markdown_image_in_a_source_is_never_fetched(  # type: ignore[no-untyped-def]
+    page, image_server, tmp_path
+) -> None:
+    url, requests = image_server
+    page.get_by_role("tab", name="Sources").click()
+    page.fill("#editor-user textarea, #editor-user input", EDITOR[0])
+    page.fill("#editor-password input", EDITOR[1])
+    page.click("#editor-sign-in")
+    page.wait_for_selector("#editor-upload button.upload-container")
+    source = tmp_path / "kestrel-row-note.md"
+    source.write_text(IMAGED.format(url=url))
+    upload(page, source)
+    page.click("#editor-add")
+    page.wait_for_function("document.querySelector('#editor-report').innerText.includes('Added')")
+    page.get_by_label("Search").fill("Kestrel")
+    page.wait_for_function(
+        "document.querySelector('#cairn-sources-table').innerText.includes('Kestrel Row')"
+    )
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, "Which day does the Kestrel Row infusion clinic give maintenance infusions?")
+    assert "Thursdays" in page.locator("#cairn-chat").inner_text()
+    assert "Kestrel Row" in page.locator("#cairn-sources").inner_text()
+    page.screenshot(path=str(SHOTS / "08-source-with-remote-image.png"), full_page=True)
+    page.wait_for_timeout(1000)
+    assert requests == []
+    # the server is reachable from the page: the zero above is the rendering's doing
+    page.evaluate("(src) => { new Image().src = src; }", f"{url}/probe.png")
+    deadline = time.monotonic() + 10
+    while not requests and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert requests == ["/probe.png"]

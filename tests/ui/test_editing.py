@@ -18,6 +18,7 @@ from ui.editing import (
     discard,
     editor_credentials,
     publish,
+    remove_upload,
     safe_stem,
     settle,
     stage_upload,
@@ -420,3 +421,31 @@ def test_a_markdown_id_with_a_path_never_becomes_the_file_name(
     assert any("field 'id' must be" in p for p in staged.problems)
     discard(staged)
     assert not (tmp_path / "evil.md").exists() and not (mini_corpus / "evil.md").exists()
+
+
+# --- the web server's copy of an upload -------------------------------------------------------
+
+
+def test_an_upload_and_its_folder_are_removed(uploads: Path) -> None:
+    held = uploads / "3f2a9c" / "note.md"
+    held.parent.mkdir()
+    held.write_text("x")
+    remove_upload(held, uploads)
+    assert list(uploads.iterdir()) == []
+
+
+def test_a_folder_still_holding_another_upload_is_kept(uploads: Path) -> None:
+    (uploads / "3f2a9c").mkdir()
+    held, other = uploads / "3f2a9c" / "note.md", uploads / "3f2a9c" / "other.md"
+    held.write_text("x")
+    other.write_text("y")
+    remove_upload(held, uploads)
+    assert not held.exists() and other.exists()
+
+
+def test_a_path_outside_the_upload_folder_is_left_alone(uploads: Path, tmp_path: Path) -> None:
+    outside = write(tmp_path, "corpus-file.md", "keep me")
+    remove_upload(outside, uploads)
+    remove_upload(uploads / ".." / "corpus-file.md", uploads)
+    remove_upload(uploads, uploads)
+    assert outside.read_text() == "keep me" and uploads.is_dir()
