@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 LLM_MODEL := models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
 LLM_STAMP := $(VENV)/.llama-cpp
 
-.PHONY: setup index run serve test lint typecheck unit eval bench browser setup-llm clean
+.PHONY: setup index run serve test lint typecheck unit eval bench chaos browser setup-llm clean
 
 setup: $(STAMP)
 
@@ -71,6 +71,11 @@ eval: index
 
 bench: index
 	$(BIN)/cairn bench --json
+
+# Kill and damage matrix of ingest, and 1 to 64 users on the served app, on scratch copies (never
+# var/; an existing var/index is copied to save the embedding). Exit 1 on any loss.
+chaos: setup
+	$(BIN)/cairn bench --faults
 
 clean:
 	rm -rf var/index var/reports

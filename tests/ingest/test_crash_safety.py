@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -15,66 +14,14 @@ import pytest
 
 from assistant.retrieval import HybridRetriever
 from assistant.settings import RetrievalSettings
+from evals.faults import INGEST_FAULTS, FaultPoint, WordEmbedder, bulk_source, run_cairn
 from guardrails.lexicon import Lexicon
-from ingest.embedding import default_embedder
+from ingest.embedding import Embedder, default_embedder
 from ingest.index import IndexLocation, open_index
-from ingest.pipeline import IngestJob, run_ingest
 from ingest.store import read_manifest
-from tests.ingest.faults import WordEmbedder, bulk_source, cited_sources, run_cairn
+from tests.ingest.faults import cited_sources
 
 pytestmark = pytest.mark.integration
-
-# A driver that runs the real ingest and kills itself with SIGKILL at one point of the work.
-DRIVER = textwrap.dedent(
-    """
-    import os, signal, sys
-    from pathlib import Path
-    import ingest.pipeline as pipeline
-    from guardrails.lexicon import Lexicon
-    from ingest.embedding import default_embedder
-    from ingest.index import IndexLocation
-
-    point, corpus, root, chroma = sys.argv[1:5]
-
-    def die(*_a, **_k):
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    def after(name, count=1):
-        original = getattr(pipeline, name)
-        calls = []
-        def wrapped(*a, **k):
-            result = original(*a, **k)
-            calls.append(1)
-            if len(calls) >= count:
-                die()
-            return result
-        setattr(pipeline, name, wrapped)
-
-    if point == "mid-embedding":
-        pipeline.EMBED_BATCH = 2
-        original = pipeline.ChromaIndex.upsert
-        def upsert(self, chunks, vectors):
-            original(self, chunks, vectors)
-            die()
-        pipeline.ChromaIndex.upsert = upsert
-    elif point == "after-snapshot":
-        after("write_snapshot")
-    elif point == "after-commit":
-        after("commit_manifest")
-    elif point == "mid-delete":
-        original = pipeline.ChromaIndex.delete
-        def delete(self, ids):
-            ids = list(ids)
-            original(self, ids[:1])
-            die()
-        pipeline.ChromaIndex.delete = delete
-
-    lexicon = Lexicon.load(Path(corpus) / "rules" / "lexicon.yaml")
-    job = pipeline.IngestJob(corpus=Path(corpus) / "sources", root=Path(root),
-                             location=IndexLocation(path=Path(chroma)))
-    pipeline.run_ingest(job, lexicon, default_embedder())
-    """
-)
 
 
 def change_corpus(corpus: Path) -> None:
@@ -91,44 +38,44 @@ def change_corpus(corpus: Path) -> None:
     )
 
 
-def assert_answers_queries(root: Path, location: IndexLocation, lexicon: Lexicon) -> str:
+def assert_answers_queries(
+    root: Path, location: IndexLocation, lexicon: Lexicon, embedder: Embedder
+) -> str:
     """The committed version answers; every chunk it lists is in the dense index."""
     manifest = read_manifest(root)
     assert manifest is not None
     live = {cid for s in manifest.sources for cid in s.chunk_ids}
     assert live <= open_index(location).ids()
-    search = HybridRetriever(RetrievalSettings(), lexicon, default_embedder(), root, location)
+    search = HybridRetriever(RetrievalSettings(), lexicon, embedder, root, location)
     result = search.retrieve("zorbatinib dose", k=3)
     assert result.evidence and all(e.chunk.id in live for e in result.evidence)
     return manifest.version
 
 
-@pytest.mark.parametrize("point", ["mid-embedding", "after-snapshot", "after-commit", "mid-delete"])
+@pytest.mark.parametrize("point", INGEST_FAULTS, ids=lambda p: p.name)
 def test_killed_ingest_keeps_an_answering_index_and_the_next_run_completes(
-    point: str, mini_corpus: Path, tmp_path: Path
+    point: FaultPoint, mini_corpus: Path, tmp_path: Path
 ) -> None:
+    """`cairn ingest` of a changed corpus killed at each named point of its work."""
     lexicon = Lexicon.load(mini_corpus / "rules" / "lexicon.yaml")
-    root, location = tmp_path / "index", IndexLocation(path=tmp_path / "chroma")
-    job = IngestJob(corpus=mini_corpus / "sources", root=root, location=location)
-    v1 = run_ingest(job, lexicon, default_embedder()).version
+    data, root = tmp_path / "var", tmp_path / "var" / "index"
+    location, embedder = IndexLocation(path=root / "chroma"), WordEmbedder()
+    assert run_cairn(["ingest"], mini_corpus, data).returncode == 0
+    v1 = assert_answers_queries(root, location, lexicon, embedder)
     change_corpus(mini_corpus)
 
-    killed = subprocess.run(
-        [sys.executable, "-c", DRIVER, point, str(mini_corpus), str(root), str(location.path)],
-        capture_output=True,
-    )
-    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
+    killed = run_cairn(["ingest"], mini_corpus, data, fault=point.name)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
 
-    version = assert_answers_queries(root, location, lexicon)
-    expected_old = point in {"mid-embedding", "after-snapshot"}
-    assert (version == v1) == expected_old
+    version = assert_answers_queries(root, location, lexicon, embedder)
+    assert (version != v1) == point.commits
 
-    final = run_ingest(job, lexicon, default_embedder())
-    assert final.version != v1
+    final = run_cairn(["ingest"], mini_corpus, data)
+    assert final.returncode == 0, final.stderr[-2000:]
     manifest = read_manifest(root)
-    assert manifest is not None and manifest.version == final.version
+    assert manifest is not None and manifest.version != v1
     assert open_index(location).ids() == {cid for s in manifest.sources for cid in s.chunk_ids}
-    assert assert_answers_queries(root, location, lexicon) == final.version
+    assert assert_answers_queries(root, location, lexicon, embedder) == manifest.version
 
 
 def test_cairn_ingest_killed_at_any_moment(mini_corpus: Path, tmp_path: Path) -> None:
@@ -158,7 +105,7 @@ def test_cairn_ingest_killed_at_any_moment(mini_corpus: Path, tmp_path: Path) ->
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert_answers_queries(root, location, lexicon)
+        assert_answers_queries(root, location, lexicon, default_embedder())
     done = subprocess.run([str(cairn), "ingest"], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     manifest = read_manifest(root)
@@ -167,7 +114,7 @@ def test_cairn_ingest_killed_at_any_moment(mini_corpus: Path, tmp_path: Path) ->
     assert open_index(location).ids() == {cid for s in manifest.sources for cid in s.chunk_ids}
 
 
-# The real command line with a fast stand-in encoder (tests/ingest/faults.py) -------------------
+# The real command line with a fast stand-in encoder (evals/faults.py) -------------------------
 
 
 @pytest.mark.parametrize(

@@ -11,47 +11,17 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from evals.faults import DAMAGE, SERVER_FAULT, bulk_source, run_cairn
 from ingest.store import read_manifest
 from tests.conftest import FIXTURES, free_port, wait_for_port
-from tests.ingest.faults import bulk_source, cited_sources, one_line_error, run_cairn
+from tests.ingest.faults import cited_sources, one_line_error
 
 pytestmark = pytest.mark.integration
-
-
-def _sqlite(chroma: Path) -> Path:
-    return chroma / "chroma.sqlite3"
-
-
-def _segment(chroma: Path) -> Path:
-    folders = [p for p in chroma.iterdir() if p.is_dir()]
-    assert len(folders) == 1, folders
-    return folders[0]
-
-
-def _overwrite(path: Path, offset: int, size: int) -> None:
-    with path.open("r+b") as handle:
-        handle.seek(offset)
-        handle.write(b"\xde\xad\xbe\xef" * (size // 4))
-
-
-DAMAGE: dict[str, Callable[[Path], object]] = {
-    "database-deleted": lambda c: _sqlite(c).unlink(),
-    "database-empty": lambda c: _sqlite(c).write_bytes(b""),
-    "database-garbled": lambda c: _overwrite(_sqlite(c), 64 * 1024, 64 * 1024),
-    "vectors-truncated": lambda c: _truncate(_segment(c) / "data_level0.bin", 1000),
-    "segment-deleted": lambda c: shutil.rmtree(_segment(c)),
-    "header-garbled": lambda c: _overwrite(_segment(c) / "header.bin", 0, 100),
-}
-
-
-def _truncate(path: Path, size: int) -> None:
-    with path.open("r+b") as handle:
-        handle.truncate(size)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +48,7 @@ def test_damaged_index_is_an_error_and_one_rebuild_repairs_it(
     damage: str, copy: tuple[Path, Path]
 ) -> None:
     corpus, data = copy
-    DAMAGE[damage](data / "index" / "chroma")
+    DAMAGE[damage].apply(data / "index" / "chroma")
 
     for command in (["ask", "zorbatinib dose?"], ["sources"]):
         error = one_line_error(run_cairn(command, corpus, data))
@@ -92,7 +62,7 @@ def test_damaged_index_is_an_error_and_one_rebuild_repairs_it(
 
 def test_plain_ingest_names_rebuild_for_a_damaged_segment(copy: tuple[Path, Path]) -> None:
     corpus, data = copy
-    DAMAGE["segment-deleted"](data / "index" / "chroma")
+    DAMAGE["segment-deleted"].apply(data / "index" / "chroma")
     error = one_line_error(run_cairn(["ingest"], corpus, data))
     assert "`cairn ingest --rebuild`" in error
 
@@ -148,9 +118,9 @@ def test_a_chroma_server_dying_during_ingest_is_a_one_line_error(
             ["ingest"],
             corpus,
             tmp_path / "var",
-            fault="kill-chroma-server",
+            fault=SERVER_FAULT,
             CAIRN_CHROMA_URL=f"http://127.0.0.1:{port}",
-            CAIRN_TEST_SERVER_PID=str(server.pid),
+            CAIRN_FAULT_SERVER_PID=str(server.pid),
         )
         assert server.wait(timeout=10) == -signal.SIGKILL
     finally:
