@@ -136,7 +136,12 @@ class GeneratorSettings(_Group):
     llm_threads: int = Field(2, ge=1, le=64, description="CPU threads for the local model")
     llm_context: int = Field(4096, ge=512, le=32768, description="Context window, tokens")
     llm_max_tokens: int = Field(200, ge=16, le=4096, description="Longest answer, tokens")
-    llm_timeout_s: float = Field(120.0, gt=0, description="Give up on the model after this long")
+    llm_timeout_s: float = Field(
+        120.0, gt=0, description="Give up on a model answer not complete after this long, in all"
+    )
+    llm_concurrency: int = Field(
+        2, ge=1, le=64, description="Model answers at once; one more gets the extractive answer"
+    )
     llm_passages: int = Field(3, ge=1, le=12, description="Passages in the LLM prompt")
     openai_base_url: str = Field(
         "http://127.0.0.1:8080/v1", description="OpenAI-compatible endpoint (vLLM, llama.cpp...)"

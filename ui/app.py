@@ -39,7 +39,10 @@ def build_app(settings: Settings, cairn: Cairn | None = None) -> gr.Blocks:
         with gr.Tab("Evals", id="evals"):
             EvalsTab(cairn, settings.index.data_dir / "reports" / "last.json").build(editor)
         register(cairn, audit)
-    app.queue(default_concurrency_limit=settings.ui.concurrency)
+    # model answers hold at most llm_concurrency workers of an event (ModelSlots), for up to
+    # llm_timeout_s each: `concurrency` workers always remain for extractive answers
+    workers = settings.ui.concurrency + settings.generator.llm_concurrency
+    app.queue(default_concurrency_limit=workers)
     return app
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from assistant.generators.base import Generator
 from assistant.generators.extractive import ExtractiveGenerator
-from assistant.generators.llm import LlamaCppBackend, LlmGenerator, openai_backend
+from assistant.generators.llm import LlamaCppBackend, LlmGenerator, ModelSlots, openai_backend
 from assistant.settings import GeneratorName, GeneratorSettings, Settings
 from guardrails.rules import RuleBook
 
@@ -22,7 +22,11 @@ def model_path(settings: GeneratorSettings) -> Path:
 
 
 def make_generator(
-    name: GeneratorName, settings: Settings, rules: RuleBook, corpus: str
+    name: GeneratorName,
+    settings: Settings,
+    rules: RuleBook,
+    corpus: str,
+    slots: ModelSlots | None = None,
 ) -> Generator:
     g = settings.generator
     if name is GeneratorName.OPENAI:
@@ -33,18 +37,19 @@ def make_generator(
             g.llm_timeout_s,
             g.llm_max_tokens,
         )
-        return LlmGenerator("openai", backend, corpus, rules.lexicon, g.llm_passages)
+        return LlmGenerator("openai", backend, corpus, rules.lexicon, g.llm_passages, slots)
     if name is GeneratorName.LLAMACPP:
         local = LlamaCppBackend(
             model_path(g), g.llm_threads, g.llm_context, g.llm_max_tokens, g.llm_timeout_s
         )
-        return LlmGenerator("llamacpp", local, corpus, rules.lexicon, g.llm_passages)
+        return LlmGenerator("llamacpp", local, corpus, rules.lexicon, g.llm_passages, slots)
     return ExtractiveGenerator(rules)
 
 
 def available_generators(settings: Settings, rules: RuleBook, corpus: str) -> dict[str, Generator]:
     """The extractive generator always; the local model when its file and llama-cpp-python are
-    installed; the OpenAI-compatible endpoint when it is the configured generator."""
+    installed; the OpenAI-compatible endpoint when it is the configured generator. The model
+    generators share `llm_concurrency` slots."""
     names = [GeneratorName.EXTRACTIVE]
     llama = importlib.util.find_spec("llama_cpp") is not None
     if llama and model_path(settings.generator).is_file():
@@ -54,4 +59,5 @@ def available_generators(settings: Settings, rules: RuleBook, corpus: str) -> di
     chosen = settings.generator.generator
     if chosen not in names:
         names.append(chosen)  # configured explicitly: let it fail (and fall back) visibly
-    return {n.value: make_generator(n, settings, rules, corpus) for n in names}
+    slots = ModelSlots(settings.generator.llm_concurrency)
+    return {n.value: make_generator(n, settings, rules, corpus, slots) for n in names}

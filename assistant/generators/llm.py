@@ -1,19 +1,22 @@
 """Language-model generators: an OpenAI-compatible endpoint (through LangChain's chat model) or a
 local GGUF model in-process (llama-cpp-python, through a thin adapter).
 
-    generator = LlmGenerator("openai", LangChainBackend(ChatOpenAI(...)), corpus_name, lexicon)
+    backend = openai_backend("http://127.0.0.1:8080/v1", "local-model", "OPENAI_API_KEY", 120, 200)
+    generator = LlmGenerator("openai", backend, corpus_name, lexicon, slots=ModelSlots(2))
     text = "".join(generator.stream(request))
 
-Both sit behind `ChatBackend`, one method that streams text. Failures (server down, timeout,
-model missing) raise `GeneratorFailed` with a plain sentence; the pipeline then falls back to
-the extractive answer.
+Both sit behind `ChatBackend`, one method that streams text, and both give up on an answer
+after a total time limit. Failures (server down, time limit, model missing, model busy) raise
+`GeneratorFailed` with a plain sentence; the pipeline then falls back to the extractive answer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +25,7 @@ from typing import Any, Protocol
 from assistant import prompts
 from assistant.conversation import describe
 from assistant.generators.base import GenerationRequest, GeneratorFailed, cite, urgent_section
+from assistant.generators.deadline import Deadline
 from assistant.intent import Intent
 from guardrails.lexicon import Lexicon
 
@@ -30,7 +34,8 @@ Messages = list[tuple[str, str]]  # (role, content)
 
 class ChatBackend(Protocol):
     def stream(self, messages: Messages) -> Iterator[str]:
-        """Yield the reply in pieces; raise GeneratorFailed when the model cannot answer."""
+        """Yield the reply in pieces; raise GeneratorFailed when the model cannot answer, or
+        has not finished within the backend's total time limit."""
 
 
 class LangChainBackend:
@@ -52,6 +57,63 @@ class LangChainBackend:
             raise GeneratorFailed(
                 f"{self.target} did not answer ({type(exc).__name__}: {exc})"
             ) from exc
+
+
+class OpenAiBackend:
+    """An OpenAI-compatible endpoint through LangChain's ChatOpenAI, with a total deadline for
+    each answer (connecting and every streamed chunk, keep-alive lines included). The key is
+    read from the environment variable named `key_env` at call time, never stored or logged."""
+
+    def __init__(
+        self, base_url: str, model: str, key_env: str, timeout_s: float, max_tokens: int
+    ) -> None:
+        self.base_url = base_url
+        self.model = model
+        self.key_env = key_env
+        self.timeout_s = timeout_s
+        self.max_tokens = max_tokens
+        self.target = f"the model server at {base_url}"
+        self._tls: Any = None  # made once: building it reads the CA bundle (50 ms)
+
+    def stream(self, messages: Messages) -> Iterator[str]:
+        import httpx
+
+        self._tls = self._tls or httpx.create_ssl_context()
+        # one client per answer: its connection is this answer's alone, shut at the deadline
+        deadline = Deadline(self.timeout_s)
+        client = httpx.Client(
+            verify=self._tls, timeout=self.timeout_s, event_hooks={"request": [deadline.watch]}
+        )
+        chat = LangChainBackend(self._chat(client), self.target)
+        with client, deadline:
+            late = f"{self.target} gave no complete answer within {self.timeout_s:g} s"
+            try:
+                for text in chat.stream(messages):
+                    if deadline.expired:
+                        break
+                    yield text
+            except GeneratorFailed as failure:  # a read ended by the deadline, or another error
+                if deadline.expired:
+                    raise GeneratorFailed(late) from failure
+                raise
+            if deadline.expired:
+                raise GeneratorFailed(late)
+
+    def _chat(self, client: Any) -> Any:
+        from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
+
+        return ChatOpenAI(
+            base_url=self.base_url,
+            model=self.model,
+            api_key=SecretStr(os.environ.get(self.key_env) or "not-needed"),
+            http_client=client,
+            timeout=self.timeout_s,
+            max_retries=0,
+            max_tokens=self.max_tokens,
+            temperature=0.0,
+            streaming=True,
+        )
 
 
 class LlamaCppBackend:
@@ -112,17 +174,45 @@ class LlamaCppBackend:
             raise GeneratorFailed(f"the local model failed ({type(exc).__name__}: {exc})") from exc
 
 
+class ModelSlots:
+    """At most `size` model answers at once, shared by the model generators. One more falls
+    back at once instead of waiting, so slow model answers never hold the web app's workers
+    that extractive answers need."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._free = threading.BoundedSemaphore(size)
+
+    @contextlib.contextmanager
+    def take(self) -> Iterator[None]:
+        if not self._free.acquire(blocking=False):
+            raise GeneratorFailed(
+                f"the language model is busy with other answers (at most {self.size} at once)"
+            )
+        try:
+            yield
+        finally:
+            self._free.release()
+
+
 class LlmGenerator:
     """Prompt, stream, and post-process a language model's answer."""
 
     def __init__(
-        self, name: str, backend: ChatBackend, corpus_name: str, lexicon: Lexicon, passages: int = 3
+        self,
+        name: str,
+        backend: ChatBackend,
+        corpus_name: str,
+        lexicon: Lexicon,
+        passages: int = 3,
+        slots: ModelSlots | None = None,
     ) -> None:
         self.name = name
         self.backend = backend
         self.corpus_name = corpus_name
         self.lexicon = lexicon
         self.passages = passages
+        self.slots = slots  # None: no limit
         self.last_prompt_chars = 0
         self.last_messages: Messages = []
 
@@ -163,10 +253,11 @@ class LlmGenerator:
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         """Cairn's urgent notices first (never left to the model), then the model's answer."""
-        urgent = urgent_section(request.notices)
-        if urgent:
-            yield urgent + "\n\n"
-        yield from self.backend.stream(self.messages(request))
+        with self.slots.take() if self.slots else contextlib.nullcontext():
+            urgent = urgent_section(request.notices)
+            if urgent:
+                yield urgent + "\n\n"
+            yield from self.backend.stream(self.messages(request))
 
 
 def not_covered(text: str) -> bool:
@@ -182,20 +273,6 @@ def _trim(text: str, limit: int) -> str:
 
 def openai_backend(
     base_url: str, model: str, key_env: str, timeout: float, max_tokens: int
-) -> LangChainBackend:
-    """ChatOpenAI against any OpenAI-compatible endpoint; the key is read from the environment
-    variable named `key_env` at call time and never stored or logged."""
-    from langchain_openai import ChatOpenAI
-    from pydantic import SecretStr
-
-    chat = ChatOpenAI(
-        base_url=base_url,
-        model=model,
-        api_key=SecretStr(os.environ.get(key_env) or "not-needed"),
-        timeout=timeout,
-        max_retries=0,
-        max_tokens=max_tokens,
-        temperature=0.0,
-        streaming=True,
-    )
-    return LangChainBackend(chat, f"the model server at {base_url}")
+) -> OpenAiBackend:
+    """ChatOpenAI against any OpenAI-compatible endpoint, `timeout` seconds for a whole answer."""
+    return OpenAiBackend(base_url, model, key_env, timeout, max_tokens)

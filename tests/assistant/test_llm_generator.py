@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from assistant.generators.base import GeneratorFailed
 from assistant.generators.extractive import ExtractiveGenerator
-from assistant.generators.llm import LlamaCppBackend, LlmGenerator, not_covered, openai_backend
-from assistant.pipeline import Cairn, Final, Restart
+from assistant.generators.llm import (
+    LlamaCppBackend,
+    LlmGenerator,
+    ModelSlots,
+    not_covered,
+    openai_backend,
+)
+from assistant.pipeline import Cairn, Event, Final, Restart, Token
 from tests.assistant.scripted import ScriptedBackend
+from tests.stalling_model import Mode, StallingModel
 
 pytestmark = pytest.mark.integration
 
@@ -71,6 +79,59 @@ def test_a_server_that_is_down_falls_back_to_the_extractive_answer(real_cairn: C
     assert answer.generator == "extractive (fallback from openai)"
     assert any("could not answer" in n and "127.0.0.1" in n for n in answer.notices)
     assert "5.4 mg/kg" in answer.text
+
+
+@pytest.fixture(scope="module")
+def openai_loaded() -> None:
+    """The client libraries are imported once, before any test's clock starts."""
+    with pytest.raises(GeneratorFailed):
+        "".join(openai_backend(f"http://127.0.0.1:{free_port()}/v1", "m", "K", 1.0, 16).stream([]))
+
+
+@pytest.mark.parametrize("mode", ["hang", "trickle", "slow"])
+def test_a_model_server_gets_one_deadline_for_the_whole_answer(
+    mode: Mode, openai_loaded: None
+) -> None:
+    # httpx's timeout is per read: keep-alive lines or slow tokens used to hold a request forever
+    with StallingModel(mode) as server:
+        backend = openai_backend(server.url, "m", "NO_SUCH_KEY_VAR", 1.0, 50)
+        started = time.monotonic()
+        with pytest.raises(GeneratorFailed, match=r"no complete answer within 1 s"):
+            "".join(backend.stream([("user", "T-DXd dose?")]))
+        assert time.monotonic() - started < 1.0 + 4.0  # the deadline, with a generous margin
+        assert server.disconnected.wait(5.0), "the connection was left open"
+        assert server.held_s < 1.0 + 4.0
+
+
+def test_a_trickling_model_server_falls_back_to_the_extractive_answer(
+    real_cairn: Cairn, openai_loaded: None
+) -> None:
+    with StallingModel("trickle") as server:
+        backend = openai_backend(server.url, "m", "NO_SUCH_KEY_VAR", 1.5, 50)
+        cairn = with_writer(
+            real_cairn, LlmGenerator("openai", backend, "corpus", real_cairn.rules.lexicon)
+        )
+        answer = cairn.ask("T-DXd dose?", generator="openai")
+    assert answer.generator == "extractive (fallback from openai)"
+    assert any("no complete answer within 1.5 s" in n for n in answer.notices)
+    assert "5.4 mg/kg" in answer.text
+
+
+def test_model_answers_beyond_the_slots_get_the_extractive_answer_at_once(
+    real_cairn: Cairn,
+) -> None:
+    backend = ScriptedBackend("T-DXd is given at 5.4 mg/kg [1].", "T-DXd 5.4 mg/kg [1].")
+    writer = LlmGenerator(
+        "openai", backend, "corpus", real_cairn.rules.lexicon, slots=ModelSlots(1)
+    )
+    cairn = with_writer(real_cairn, writer)
+    writing = cast(Generator[Event], cairn.stream("T-DXd dose?", generator="openai"))
+    next(e for e in writing if isinstance(e, Token))  # one model answer is being written
+    busy = cairn.ask("T-DXd dose?", generator="openai")
+    assert busy.generator == "extractive (fallback from openai)"
+    assert any("busy" in n for n in busy.notices) and "5.4 mg/kg" in busy.text
+    writing.close()  # a finished or abandoned answer frees its slot
+    assert cairn.ask("T-DXd dose?", generator="openai").generator == "openai"
 
 
 def test_a_missing_model_file_names_the_fix(real_cairn: Cairn, tmp_path) -> None:  # type: ignore[no-untyped-def]
