@@ -15,13 +15,14 @@ from assistant.pipeline import Cairn, Final, Restart, Token
 from assistant.records import Answer
 from guardrails.errors import CairnError
 from guardrails.records import BrainMets, FactStatus, PatientContext
+from ui.errors import log, one_line, user_error
 from ui.render import (
     CHECKING,
     answer_markdown,
     badge_html,
-    draft_markdown,
     findings_markdown,
     sources_html,
+    writing_markdown,
 )
 
 UNKNOWN = "unknown"
@@ -186,7 +187,7 @@ class AskTab:
     ) -> Iterator[tuple[Any, ...]]:
         question = (question or "").strip()
         if not question:
-            raise gr.Error("Type a clinical question first.")
+            raise user_error("Type a clinical question first.", "ask")
         chat = [*chat, {"role": "user", "content": question}, {"role": "assistant", "content": "…"}]
         yield from self._answer(question, chat, session, generator, session.turns)
 
@@ -213,15 +214,17 @@ class AskTab:
             for event in self.cairn.stream(
                 question, history, dict(session.overrides), generator=generator
             ):
-                if isinstance(event, Token):
+                if isinstance(event, Token):  # kept here until reviewed: see writing_markdown
                     draft += event.text
-                    chat[-1] = {"role": "assistant", "content": draft_markdown(draft)}
+                    words = len(draft.split())
+                    chat[-1] = {"role": "assistant", "content": writing_markdown(words)}
                     yield (chat, session, CHECKING, gr.update(), gr.update(), "", *unchanged)
                 elif isinstance(event, Restart):
                     draft = ""
                 elif isinstance(event, Final):
                     yield self._final(event.answer, question, chat, session)
         except CairnError as exc:
+            log.warning("cairn: ask: %s", one_line(str(exc)))  # a user error, not a fault
             chat[-1] = {"role": "assistant", "content": f"**Cairn could not answer.** {exc}"}
             yield (chat, session, gr.update(), gr.update(), gr.update(), "", *unchanged)
 

@@ -15,6 +15,8 @@ from evals.gate import Gate, compare
 from evals.report import category_figure, metrics_table, render_failing
 from evals.runner import run_eval
 from evals.suites import load_suites
+from guardrails.errors import CairnError
+from ui.errors import user_error
 from ui.progress import GradioProgress
 
 EVALS_DIR = Path(__file__).resolve().parents[1] / "evals"
@@ -49,8 +51,12 @@ class EvalsTab:
         if not editor:
             refused = "Sign in as an editor (Sources tab) to run the evaluation."
             return refused, gr.update(), gr.update(), gr.update(), gr.update()
-        chosen = load_suites(EVALS_DIR, set(self.cairn.retriever.snapshot.sources)).select(names)
-        result = run_eval(self.cairn, chosen, (), GradioProgress(progress))
+        try:
+            sources = set(self.cairn.retriever.snapshot.sources)
+            chosen = load_suites(EVALS_DIR, sources).select(names)
+            result = run_eval(self.cairn, chosen, (), GradioProgress(progress))
+        except CairnError as exc:
+            raise user_error(f"The evaluation could not run: {exc}", "evals") from exc
         previous = json.loads(self.last_run.read_text()) if self.last_run.is_file() else None
         self.last_run.parent.mkdir(parents=True, exist_ok=True)
         self.last_run.write_text(json.dumps(result, indent=1), encoding="utf-8")

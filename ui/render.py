@@ -49,11 +49,15 @@ def answer_markdown(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
-def draft_markdown(draft: str) -> str:
-    """The answer while it streams: quoted and marked as not yet checked, so nobody acts on
-    text the review may still withhold."""
-    quoted = "\n".join(f"> {line}" for line in _escape(draft).split("\n"))
-    return f"⏳ *Draft: being checked against the pathway and dose table.*\n\n{quoted}"
+def writing_markdown(words: int) -> str:
+    """What the chat shows while the answer is written: progress, never the draft's text. The
+    review needs the whole draft, and a draft it blocks (a wrong dose, a contraindicated drug)
+    must not have been on the screen, even marked as unchecked."""
+    written = f" ({words} words written so far)" if words else ""
+    return (
+        "⏳ *Answer being checked against the pathway and dose table: it appears here once "
+        f"reviewed{written}.*"
+    )
 
 
 CHECKING = "<div class='cairn-badge cairn-checking'><strong>Checking…</strong></div>"
@@ -120,9 +124,10 @@ def findings_markdown(answer: Answer) -> str:
     if not answer.review.findings:
         return "No findings: every statement is cited, and doses and regimens match the rules."
     lines = []
+    withheld = answer.review.verdict is Verdict.BLOCK  # its words are not quoted either
     for f in answer.review.findings:
         sources = f" *(sources: {', '.join(f.source_ids)})*" if f.source_ids else ""
-        quote = f" — “{_escape(f.span[:140])}”" if f.span else ""
+        quote = f" — “{_escape(f.span[:140])}”" if f.span and not withheld else ""
         message = _escape(f.message)
         lines.append(f"- {_ICONS[f.severity]} **{f.severity.value}** {message}{sources}{quote}")
     return "\n".join(lines)

@@ -79,8 +79,8 @@ class SourcesTab:
             status = gr.Dropdown(
                 [ANY, *(s.value for s in SourceStatus)], value=ANY, label="Status", scale=1
             )
-        table = gr.Dataframe(
-            self.rows(),
+        table = self.table = gr.Dataframe(
+            self.rows,  # a function: read again on every page load
             headers=COLUMNS,
             interactive=False,
             elem_id="cairn-sources-table",

@@ -247,3 +247,58 @@ def test_a_markdown_image_in_a_source_is_never_fetched(  # type: ignore[no-untyp
     while not requests and time.monotonic() < deadline:
         time.sleep(0.1)
     assert requests == ["/probe.png"]
+
+
+@pytest.fixture
+def mini_page(browser, served_mini: Served):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(served_mini.url, wait_until="domcontentloaded")
+    page.wait_for_selector("#cairn-question textarea")
+    yield page
+    context.close()
+
+
+WIDGET_NOTE = """---
+id: widget-clinic-note
+title: Widget clinic note
+kind: review
+citation: Widget clinic internal note 2026
+year: 2026
+last_reviewed: 2026-11-20
+status: current
+---
+# Summary
+The widget clinic gives velmab infusions on Tuesdays.
+"""
+
+
+def header(page) -> str:  # type: ignore[no-untyped-def]
+    return str(page.locator("h2", has_text="Cairn ·").locator("..").inner_text())
+
+
+def test_the_header_counts_the_sources_after_an_upload(mini_page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page = mini_page
+    before = int(re.search(r"(\d+) sources", header(page)).group(1))  # type: ignore[union-attr]
+    page.get_by_role("tab", name="Sources").click()
+    page.fill("#editor-user textarea, #editor-user input", EDITOR[0])
+    page.fill("#editor-password input", EDITOR[1])
+    page.click("#editor-sign-in")
+    page.wait_for_selector("#editor-upload button.upload-container")
+    note = tmp_path / "widget-clinic-note.md"
+    note.write_text(WIDGET_NOTE)
+    upload(page, note)
+    page.click("#editor-add")
+    page.wait_for_function("document.querySelector('#editor-report').innerText.includes('Added')")
+    page.wait_for_function(
+        "([n]) => document.body.innerText.includes(`${n} sources`)", arg=[before + 1]
+    )
+    page.reload(wait_until="domcontentloaded")  # a new page reads the index again
+    page.wait_for_function(
+        "([n]) => document.body.innerText.includes(`${n} sources`)", arg=[before + 1]
+    )
+    page.get_by_role("tab", name="Sources").click()
+    page.wait_for_function(
+        "document.querySelector('#cairn-sources-table').innerText.includes('widget-clinic-note')"
+    )

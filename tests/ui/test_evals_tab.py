@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from gradio_client import Client
+from gradio_client.exceptions import AppError
 
-from tests.ui.conftest import Served
+from tests.ui.conftest import EDITOR, Served
 
 pytestmark = pytest.mark.integration
 
@@ -21,3 +22,16 @@ def test_an_evaluation_run_without_sign_in_is_refused_and_keeps_the_last_report(
     summary = client.predict(["golden", "adversarial"], api_name="/run")[0]
     assert summary == "Sign in as an editor (Sources tab) to run the evaluation."
     assert last.read_text() == '{"kept": true}' and last.stat().st_mtime_ns == before
+
+
+def test_an_evaluation_that_cannot_run_is_one_line_in_the_browser_and_the_log(
+    served_mini: Served,
+) -> None:
+    client = Client(served_mini.url, verbose=False)
+    client.predict(*EDITOR, api_name="/sign_in")
+    with pytest.raises(AppError) as caught:  # the suites cite sources the fictional corpus lacks
+        client.predict(["golden"], api_name="/run")
+    message = str(caught.value)
+    assert message.startswith("The evaluation could not run: ") and "\n" not in message
+    log = served_mini.log.read_text()
+    assert "Traceback" not in log and f"cairn: evals: {message}" in log.splitlines()

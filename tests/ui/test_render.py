@@ -19,10 +19,10 @@ from tests.assistant.scripted import ScriptedBackend
 from ui.render import (
     answer_markdown,
     badge_html,
-    draft_markdown,
     findings_markdown,
     linked_markers,
     sources_html,
+    writing_markdown,
 )
 
 BODY = (
@@ -199,21 +199,33 @@ def test_findings_markdown_lists_every_finding() -> None:
     shown = answer(
         [
             finding(
-                "doses.wrong-amount",
-                Severity.BLOCK,
+                "doses.unchecked",
+                Severity.WARN,
                 0,
-                "Wrong dose.",
+                "Unchecked dose.",
                 source_ids=("label-x",),
-                span="T-DXd 6.4 mg/kg.",
+                span="T-DXd 5.4 mg/kg.",
             ),
             finding("grounding.no-markers", Severity.INFO, None, "No markers."),
         ]
     )
     assert findings_markdown(shown).split("\n") == [
-        "- ⛔ **block** Wrong dose. *(sources: label-x)* — “T-DXd 6.4 mg/kg.”",
+        "- ⚠️ **warn** Unchecked dose. *(sources: label-x)* — “T-DXd 5.4 mg/kg.”",
         "- ℹ️ **info** No markers.",
     ]
     assert findings_markdown(answer()).startswith("No findings:")
+
+
+def test_the_findings_of_a_withheld_answer_quote_none_of_its_words() -> None:
+    wrong = finding(
+        "doses.wrong-amount",
+        Severity.BLOCK,
+        0,
+        "Wrong dose.",
+        source_ids=("label-x",),
+        span="T-DXd 6.4 mg/kg.",
+    )
+    assert findings_markdown(answer([wrong])) == "- ⛔ **block** Wrong dose. *(sources: label-x)*"
 
 
 # sources_html -----------------------------------------------------------------------------------
@@ -349,8 +361,9 @@ def test_a_blocked_answer_shows_each_blocking_message_once(blocked: Answer) -> N
             assert markdown.count(f.message) == 1
 
 
-def test_a_streaming_draft_is_quoted_escaped_and_marked_unchecked() -> None:
-    shown = draft_markdown("T-DXd 5.4 mg/kg [1]\n<b>x</b>")
-    lines = shown.split("\n")
-    assert lines[0].startswith("⏳ *Draft: being checked")
-    assert lines[2:] == ["> T-DXd 5.4 mg/kg [1]", "> &lt;b&gt;x&lt;/b&gt;"]
+def test_an_answer_being_written_shows_progress_not_its_words() -> None:
+    assert writing_markdown(12) == (
+        "⏳ *Answer being checked against the pathway and dose table: it appears here once "
+        "reviewed (12 words written so far).*"
+    )
+    assert writing_markdown(0).endswith("once reviewed.*")
