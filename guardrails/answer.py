@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from guardrails.text import citation_numbers, split_sentences, strip_citations
 
@@ -24,7 +25,7 @@ class AnswerSentence:
     end: int
     citations: tuple[int, ...]
 
-    @property
+    @cached_property
     def claim(self) -> str:
         """The sentence without citation markers or Markdown emphasis."""
         return _EMPHASIS.sub("", strip_citations(self.text)).strip()

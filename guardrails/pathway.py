@@ -7,13 +7,13 @@ guideline recommends for this patient.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from guardrails.overrides import USER
 from guardrails.records import BrainMets, Fact, FactStatus, PatientContext, Recommendation
 from guardrails.relations import Relation
+from guardrails.screen import Screened
 
 CONDITION_KEYS = (
     "line",
@@ -59,7 +59,7 @@ class PatternRule:
 
     id: str
     message: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Screened, ...]
     sources: tuple[str, ...]
     recommendation_only: bool = False
     relation: Relation | None = None  # a structural rule beside the patterns

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from guardrails.answer import AnswerSentence
 from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.pathway import Pathway, Situation
-from guardrails.recommendations import RECOMMEND, Recommended, recommended
+from guardrails.recommendations import Recommended, recommended, states_recommendation
 from guardrails.records import Finding, PatientContext, Severity
 
 _ADVICE_NEGATION = re.compile(
@@ -170,8 +170,9 @@ def _pitfalls(
     findings = []
     for sentence in sentences:
         claim = sentence.claim
+        recommends = states_recommendation(claim)
         for rule in pathway.pitfalls:
-            if rule.recommendation_only and not RECOMMEND.search(claim):
+            if rule.recommendation_only and not recommends:
                 continue
             at = rule.relation.where(claim, lexicon) if rule.relation is not None else None
             if at is not None and not _ADVICE_NEGATION.search(_clause_before(claim, at)):

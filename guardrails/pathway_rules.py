@@ -10,6 +10,7 @@ from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
 from guardrails.pathway import CONDITION_KEYS, Contraindication, Pathway, PatternRule, Situation
 from guardrails.relations import KINDS, Relation
+from guardrails.screen import Screened
 from guardrails.yamlio import load_yaml, unknown_fields
 
 
@@ -176,7 +177,7 @@ def _pattern_rule(
     patterns = []
     for i, raw in enumerate(e.get("patterns") or []):
         try:
-            patterns.append(re.compile(str(raw), re.IGNORECASE))
+            patterns.append(Screened(re.compile(str(raw), re.IGNORECASE)))
         except re.error as exc:
             problems.append(f"{where}: patterns[{i}] is not a valid regular expression ({exc})")
     return PatternRule(

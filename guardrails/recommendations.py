@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from guardrails.answer import AnswerSentence
 from guardrails.lexicon import ConceptKind, Lexicon, Mention
@@ -80,11 +81,17 @@ class Recommended:
     sentence: AnswerSentence
 
 
+@lru_cache(maxsize=1024)  # the pathway checks ask this of each sentence more than once
+def states_recommendation(claim: str) -> bool:
+    """Whether the sentence holds a recommendation cue at all (negated or not)."""
+    return RECOMMEND.search(claim) is not None
+
+
 def recommended(sentences: Sequence[AnswerSentence], lexicon: Lexicon) -> list[Recommended]:
     found: list[Recommended] = []
     for sentence in sentences:
         claim = sentence.claim
-        if not RECOMMEND.search(claim) or _HISTORICAL.search(claim):
+        if not states_recommendation(claim) or _HISTORICAL.search(claim):
             continue
         rejected = _rejected(claim, lexicon)
         for _, clause in _clauses(claim):

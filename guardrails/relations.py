@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from guardrails.lexicon import Lexicon
 from guardrails.negation import status_of
@@ -127,11 +128,17 @@ class Relation:
                 anchors.append((mention.start, mention.end))
             elif drugs <= self.subjects or mention.concept_id in self.subjects:
                 subjects.append((mention.start, mention.end))
-        lowered = text.lower()
-        for term in self.terms:
-            for match in re.finditer(re.escape(term.lower()), lowered):
-                subjects.append((match.start(), match.end()))
+        if self._terms is not None:
+            subjects.extend(m.span() for m in self._terms.finditer(text))
         return subjects, anchors
+
+    @cached_property
+    def _terms(self) -> re.Pattern[str] | None:
+        """The plain subject terms as one pattern, longest first (case-insensitive)."""
+        if not self.terms:
+            return None
+        ordered = sorted({t.lower() for t in self.terms}, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
 
 
 def _stopped(text: str, span: tuple[int, int]) -> bool:

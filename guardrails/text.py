@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = {
@@ -57,6 +58,8 @@ _BOUNDARY = re.compile(
     r"|\n\s*\n|\n(?=\s*[-*•]\s)"
 )
 _CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;-]\s*\d+)*)\]")
+_LAST_WORD = re.compile(r"(\w[\w.]*)\.?[\"')\]]*$")
+_TAIL = 48  # characters: longer than any abbreviation with its closing marks
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
 
 
@@ -70,23 +73,35 @@ class Span:
 def split_sentences(text: str) -> list[Span]:
     """Sentences with their character spans. Bullet items and lines that end a paragraph count
     as sentence ends; periods after common abbreviations and inside numbers do not."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=8192)  # passages recur from answer to answer: split each once
+def _sentences(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.start() + len(match.group("tail") or "")
-        candidate = text[start:end]
-        last_word = re.search(r"(\w[\w.]*)\.?[\"')\]]*$", candidate.rstrip())
+        candidate = text[start:end].rstrip()
         if (
-            last_word
-            and candidate.rstrip().endswith(".")
-            and last_word.group(1).lower().rstrip(".") in _ABBREVIATIONS
+            candidate.endswith(".")
+            and _last_word(candidate) in _ABBREVIATIONS
             and "\n" not in text[match.start() : match.end()]
         ):
             continue
         _append(spans, text, start, end)
         start = match.end()
     _append(spans, text, start, len(text))
-    return spans
+    return tuple(spans)
+
+
+def _last_word(sentence: str) -> str:
+    """The sentence's last word, lower case, without its period ('e.g.' -> 'e.g')."""
+    tail = sentence[-_TAIL:]
+    match = _LAST_WORD.search(tail)
+    if match and match.start() == 0 and len(sentence) > _TAIL:
+        match = _LAST_WORD.search(sentence)  # the word may start before the tail
+    return match.group(1).lower().rstrip(".") if match else ""
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:
@@ -122,12 +137,17 @@ def strip_citations(sentence: str) -> str:
 
 def numbers_in(text: str) -> list[str]:
     """Numbers as written, normalised: '1,000' -> '1000', '5.40' -> '5.4'."""
+    return list(_numbers(text))
+
+
+@lru_cache(maxsize=8192)
+def _numbers(text: str) -> tuple[str, ...]:
     found = []
     for match in _NUMBER.finditer(strip_citations(text)):
         whole = match.group(1).replace(",", "")
         fraction = (match.group(2) or "").rstrip("0")
         found.append(f"{int(whole)}.{fraction}" if fraction else str(int(whole)))
-    return found
+    return tuple(found)
 
 
 def normalise(text: str) -> str:
