@@ -105,6 +105,7 @@ class ChaosResult:
     damage: list[CaseResult]
     load: list[LoadLevel]
     seconds: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)  # seconds per part of the run
 
     @property
     def kills_survived(self) -> int:
@@ -160,26 +161,32 @@ def run_chaos(plan: ChaosPlan, workdir: Path, progress: Progress | None = None) 
     started = time.perf_counter()
     workdir.mkdir(parents=True, exist_ok=True)
     indexing = _start_load_index(plan, workdir) if plan.users else None
-    kills, damage, load = [], [], []
+    kills, damage, load, parts = [], [], [], {}
     with ThreadPoolExecutor(max_workers=plan.workers) as pool:
         if plan.points and plan.modes:
             v1, v2 = _kill_bases(plan, workdir, pool)
             cases = [(FAULT_POINTS[p], m) for m in plan.modes for p in plan.points]
             work = [_kill_case(plan, v1, v2, point, mode, workdir) for point, mode in cases]
             kills = _run_all("kill matrix", work, pool, progress)
+            parts["kills"] = round(time.perf_counter() - started, 1)
         if plan.damage:
+            begun = time.perf_counter()
             base = _damage_base(plan, workdir)
             work = [_damage_case(plan, base, name, workdir) for name in plan.damage]
             damage = _run_all("damage matrix", work, pool, progress)
+            parts["damage"] = round(time.perf_counter() - begun, 1)
     if indexing is not None:
         progress.phase("load run", len(plan.users))
+        begun = time.perf_counter()
         app_data = _finish_load_index(plan, workdir, indexing)
         with served(workdir / "load" / "corpus", app_data, plan.load_stand_in,
                     workdir / "load" / "serve.log") as app:  # fmt: skip
             load = run_load(app, plan.load_questions, list(plan.users), plan.per_user,
                             plan.timeout_s)  # fmt: skip
+        parts["load"] = round(time.perf_counter() - begun, 1)
         progress.advance(len(plan.users))
-    return ChaosResult(os.cpu_count(), kills, damage, load, round(time.perf_counter() - started, 1))
+    seconds = round(time.perf_counter() - started, 1)
+    return ChaosResult(os.cpu_count(), kills, damage, load, seconds, parts)
 
 
 def _run_all(

@@ -11,9 +11,10 @@ from evals.load import LoadLevel
 
 def markdown(result: ChaosResult) -> list[str]:
     requests = sum(level.requests for level in result.load)
+    parts = ", ".join(f"{name} {seconds / 60:.1f}" for name, seconds in result.parts.items())
     lines = [
-        f"Cairn chaos run: {result.cores} cores, {result.seconds / 60:.1f} min "
-        f"({'PASS' if result.passed else 'FAIL'})",
+        f"Cairn chaos run: {result.cores} cores, {result.seconds / 60:.1f} min"
+        f"{f' ({parts})' if parts else ''}: {'PASS' if result.passed else 'FAIL'}",
         "",
         "| Check | Result |",
         "|---|---|",

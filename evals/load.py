@@ -4,10 +4,10 @@ and 1, 4, 16, ... users at once asking through gradio_client's `/answer`, as scr
     with served(corpus, data, stand_in=False, log=Path("serve.log")) as app:
         levels = run_load(app, questions, users=[1, 4, 16], per_user=2, timeout_s=600)
 
-Each user is its own client; the users of a level start together and ask their questions one
-after another. A request that errs, times out or returns no answer is lost. An answer that
-differs from the first answer to the same question in the run is counted as changed: load must
-never change what is said.
+Each user is its own client, connected before the levels; the users of a level start together
+and ask their questions one after another. A request that errs, times out or returns no answer
+is lost. An answer that differs from the first answer to the same question in the run is
+counted as changed: load must never change what is said.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from evals.faults import ROOT, cairn_command
 from evals.metrics import percentile
 
 MAX_ERRORS = 5  # error messages kept per level
+CONNECTING = 4  # clients connecting at once, before the levels
+CONNECT_TIMEOUT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -94,34 +97,62 @@ def run_load(
     """The levels in order, after one warm-up question (model loaded, caches filled)."""
     if not questions:
         raise ValueError("the load run needs at least one question")
-    first: dict[str, str] = {}
-    _Session(app, questions, 1, 1, timeout_s, first).run()
-    first.clear()  # the warm-up answer is not compared: the run's own first answers are
-    return [_Session(app, questions, n, per_user, timeout_s, first).run() for n in users]
+    clients = _connect(app.url, max(users, default=1))
+    try:
+        first: dict[str, str] = {}
+        _Session(app, clients[:1], questions, 1, timeout_s, first).run()
+        first.clear()  # the warm-up answer is not compared: the run's own first answers are
+        return [
+            _Session(app, clients[:n], questions, per_user, timeout_s, first).run() for n in users
+        ]
+    finally:
+        for client in clients:
+            if not isinstance(client, str):
+                client.close()
+
+
+def _connect(url: str, count: int) -> list[Any]:
+    """`count` clients (or why one could not connect), connected a few at a time before any
+    question is asked: each fetches the app's config and API description, which is not the
+    load being measured. The levels share them (users 0..n-1)."""
+    from gradio_client import Client
+
+    def connect(_: int) -> Any:
+        try:
+            return Client(
+                url,
+                verbose=False,
+                analytics_enabled=False,
+                httpx_kwargs={"timeout": CONNECT_TIMEOUT_S},
+            )
+        except Exception as exc:  # the app refused or dropped the connection
+            return f"could not connect: {type(exc).__name__}: {str(exc)[:200]}"
+
+    with ThreadPoolExecutor(max_workers=CONNECTING) as pool:
+        return list(pool.map(connect, range(count)))
 
 
 class _Session:
-    """One level: `users` clients, each asking `per_user` questions in turn."""
+    """One level: one user per client, each asking `per_user` questions in turn."""
 
     def __init__(
         self,
         app: App,
+        clients: list[Any],
         questions: list[str],
-        users: int,
         per_user: int,
         timeout_s: float,
         first: dict[str, str],
     ) -> None:
-        self.app, self.questions, self.timeout_s = app, questions, timeout_s
-        self.users, self.per_user, self.first = users, per_user, first
-        self.level = LoadLevel(users=users, requests=users * per_user)
+        self.app, self.clients, self.questions = app, clients, questions
+        self.per_user, self.timeout_s, self.first = per_user, timeout_s, first
+        self.level = LoadLevel(users=len(clients), requests=len(clients) * per_user)
         self.latencies: list[float] = []
         self.lock = threading.Lock()
-        self.start = threading.Barrier(users)
 
     def run(self) -> LoadLevel:
         started = time.perf_counter()
-        threads = [threading.Thread(target=self._user, args=(u,)) for u in range(self.users)]
+        threads = [threading.Thread(target=self._user, args=(u,)) for u in range(len(self.clients))]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -135,16 +166,10 @@ class _Session:
         return level
 
     def _user(self, user: int) -> None:
-        from gradio_client import Client
-
-        try:
-            client = Client(self.app.url, verbose=False)
-        except Exception as exc:  # the app refused or dropped the connection
-            self._lost(self.per_user, f"user {user} could not connect: {exc!r}")
-            self.start.abort()
+        client = self.clients[user]
+        if isinstance(client, str):
+            self._lost(self.per_user, f"user {user} {client}")
             return
-        with contextlib.suppress(threading.BrokenBarrierError):
-            self.start.wait(timeout=600)
         for turn in range(self.per_user):
             question = self.questions[(user * self.per_user + turn) % len(self.questions)]
             self._ask(client, question)

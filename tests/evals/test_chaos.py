@@ -50,7 +50,7 @@ def test_chaos_run_counts_kills_survived_repairs_and_answers(tmp_path: Path) -> 
     assert "| Kills survived (kill -9 inside `cairn ingest`) | 1/1 |" in table
     assert "repairs) | 1/2 |" in table
     assert "| Answers lost under load (must be 0) | 0 of 3 |" in table
-    assert "| 2 | 2 | 0 |" in table and "(FAIL)" in table
+    assert "| 2 | 2 | 0 |" in table and ": FAIL" in table
 
 
 def test_requests_nobody_answers_are_lost() -> None:
