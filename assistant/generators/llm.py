@@ -133,6 +133,7 @@ class LlamaCppBackend:
         self.max_tokens = max_tokens
         self.timeout_s = timeout_s
         self._llama: Any = None
+        self._turn = threading.Lock()
 
     def _load(self) -> Any:
         if self._llama is None:
@@ -156,8 +157,18 @@ class LlamaCppBackend:
         return self._llama
 
     def stream(self, messages: Messages) -> Iterator[str]:
-        llama = self._load()
         started = time.monotonic()
+        # One Llama object is not thread-safe: answers take turns, each within its deadline.
+        if not self._turn.acquire(timeout=-1 if math.isinf(self.timeout_s) else self.timeout_s):
+            raise GeneratorFailed(
+                f"the local model was busy with other answers for {self.timeout_s:g} s"
+            )
+        try:
+            yield from self._stream(self._load(), messages, started)
+        finally:
+            self._turn.release()
+
+    def _stream(self, llama: Any, messages: Messages, started: float) -> Iterator[str]:
         try:
             for part in llama.create_chat_completion(
                 messages=[{"role": r, "content": c} for r, c in messages],

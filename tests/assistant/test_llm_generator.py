@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, cast
 
@@ -183,3 +184,42 @@ def test_the_local_model_gives_up_after_its_timeout(tmp_path: Path) -> None:
     backend._llama = _SlowLlama()
     with pytest.raises(GeneratorFailed, match=r"within 0\.05 s"):
         "".join(backend.stream([("user", "dose?")]))
+
+
+class _CountingLlama:
+    """A stand-in model object that records how many answers run inside it at once."""
+
+    def __init__(self) -> None:
+        self.inside = self.most = 0
+
+    def create_chat_completion(self, **_: Any) -> Iterator[dict[str, Any]]:
+        self.inside += 1
+        self.most = max(self.most, self.inside)
+        try:
+            for word in ("5.4 ", "mg/kg"):
+                time.sleep(0.05)
+                yield {"choices": [{"delta": {"content": word}}]}
+        finally:
+            self.inside -= 1
+
+
+def test_answers_of_the_local_model_take_turns(tmp_path: Path) -> None:
+    """One llama.cpp model object is not thread-safe: concurrent answers must not interleave."""
+    backend = LlamaCppBackend(tmp_path / "model.gguf", 1, 512, 100, timeout_s=30)
+    llama = _CountingLlama()
+    backend._llama = llama
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: "".join(backend.stream([("user", "?")])), range(4)))
+    assert answers == ["5.4 mg/kg"] * 4
+    assert llama.most == 1
+
+
+def test_a_local_model_busy_past_the_deadline_fails_with_a_reason(tmp_path: Path) -> None:
+    backend = LlamaCppBackend(tmp_path / "model.gguf", 1, 512, 100, timeout_s=0.3)
+    backend._llama = _CountingLlama()
+    holding = cast(Generator[str, None, None], backend.stream([("user", "?")]))
+    next(holding)  # the first answer is inside the model
+    with pytest.raises(GeneratorFailed, match="busy"):
+        "".join(backend.stream([("user", "?")]))
+    holding.close()  # an abandoned answer gives its turn back
+    assert backend._turn.acquire(blocking=False)
