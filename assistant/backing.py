@@ -48,7 +48,10 @@ def add_lead(
         return
     plan.lead.append(Line(statement, numbers))
     _support(plan, retriever, statement, recommendation.source_ids)
+    options = _options(rules, context)
     for rule in rules_now:
+        if options is not None and not _concerns(rule.drugs, options, rules.lexicon):
+            continue  # a rule about drugs this situation never offers would only add noise
         backing = backing_for(plan, retriever, rule.message, rule.sources)
         if backing:
             plan.lead.append(Line(rule.message, backing))
@@ -58,6 +61,21 @@ def add_lead(
         backing = backing_for(plan, retriever, note, recommendation.source_ids)
         if backing:
             plan.lead.append(Line(note, backing))
+
+
+def _options(rules: RuleBook, context: PatientContext) -> tuple[str, ...] | None:
+    """Every option the patient's situation names (before contraindications), if any."""
+    situation = rules.pathway.situation_for(context)
+    if situation is None:
+        return None
+    return (*situation.preferred, *situation.acceptable, *situation.not_preferred)
+
+
+def _concerns(drugs: tuple[str, ...], options: tuple[str, ...], lexicon: Lexicon) -> bool:
+    """An option is one of `drugs` or contains one of its single drugs (as the review reads a
+    contraindication: a regimen of a drug group does not make every member a concern)."""
+    direct = {d for d in drugs if lexicon.kind_of(d) is ConceptKind.DRUG}
+    return any(o in drugs or lexicon.drugs_of(o) & direct for o in options)
 
 
 def add_dose_facets(

@@ -292,6 +292,8 @@ def _overrides(when: dict[str, Any]) -> tuple[tuple[str, str], ...]:
             low, high = value.get("min"), value.get("max")
             number = float(high) - 1 if high is not None else float(low or 0) + 1
             facts.append((key, f"{number:g}"))
+        elif key == "progressed_on":  # therapies, not a single fact
+            facts.append((key, str(value[0])))
         elif isinstance(value, list):
             facts.append((key, str(value[0]).lower()))
         elif isinstance(value, bool):

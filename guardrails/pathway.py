@@ -25,6 +25,7 @@ CONDITION_KEYS = (
     "pregnant",
     "lvef",
     "months_since_adjuvant",
+    "progressed_on",  # therapies the disease progressed on: any of the listed lexicon ids
 )
 
 
@@ -41,6 +42,7 @@ class Situation:
     no_preference: bool
     notes: tuple[str, ...]
     sources: tuple[str, ...]
+    differ: bool = False  # the sources disagree here: a first-line regimen is shown, not faulted
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ def _holds(key: str, expected: Any, context: PatientContext, line: int | None) -
         return line is not None and (
             line in expected if isinstance(expected, list) else line == expected
         )
+    if key == "progressed_on":
+        return bool(set(context.progressed_on) & set(expected))
     fact: Fact[Any] = getattr(context, key)
     if isinstance(expected, bool):
         if expected:

@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from guardrails.answer import AnswerSentence
 from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.pathway import Pathway, Situation
-from guardrails.recommendations import Recommended, recommended, states_recommendation
+from guardrails.recommendations import (
+    Recommended,
+    defers_to_history,
+    recommended,
+    states_recommendation,
+)
 from guardrails.records import Finding, PatientContext, Severity
 
 _ADVICE_NEGATION = re.compile(
@@ -38,6 +43,8 @@ _SUBSTITUTION = re.compile(
     r"can be used in place of)\b",
     re.IGNORECASE,
 )
+# An answer that says the sources disagree has shown the disagreement a `differ` rule is about.
+_DIFFER = re.compile(r"\b(?:differ\w*|disagree\w*|conflict\w*|diverg\w*)\b", re.IGNORECASE)
 _CAUTION = re.compile(
     r"\b(?:case[- ]by[- ]case|with caution|caution|closely monitor\w*|cardio-oncology|"
     r"careful|after (?:a )?(?:cardiac|cardiology) (?:review|assessment))\b",
@@ -53,7 +60,7 @@ def check_pathway(
     findings = _contraindicated(picks, context, pathway, lexicon, answer)
     situation = pathway.situation_for(context)
     if situation is not None:
-        findings.extend(_against_situation(picks, situation, lexicon))
+        findings.extend(_against_situation(picks, situation, lexicon, answer))
     findings.extend(_already_failed(picks, context, lexicon))
     findings.extend(_pitfalls(sentences, pathway, lexicon))
     findings.extend(_substitutions(sentences, lexicon))
@@ -70,7 +77,7 @@ def _already_failed(
     findings = []
     for pick in picks:
         drugs = frozenset(lexicon.drugs_of(pick.concept_id) or {pick.concept_id})
-        if drugs in failed:
+        if drugs in failed and not defers_to_history(pick.sentence.claim):
             findings.append(
                 _finding(
                     pick.sentence,
@@ -115,20 +122,27 @@ def _contraindicated(
 
 
 def _against_situation(
-    picks: list[Recommended], situation: Situation, lexicon: Lexicon
+    picks: list[Recommended], situation: Situation, lexicon: Lexicon, answer: str
 ) -> list[Finding]:
     findings = []
     preferred_drugs = {d for p in situation.preferred for d in lexicon.drugs_of(p)}
     for pick in picks:
         name = lexicon.label(pick.concept_id)
         if pick.concept_id in situation.first_line_regimens:
+            if situation.differ and _DIFFER.search(answer):
+                continue  # the answer itself says where the sources part ways
+            rule_id, where = (
+                ("pathway.guidelines-differ", f"for {situation.situation} the sources differ")
+                if situation.differ
+                else ("pathway.early-relapse", f"this is {situation.situation}")
+            )
+            message = f"The answer recommends {name}, a first-line regimen, but {where}: "
             findings.append(
                 _finding(
                     pick.sentence,
-                    "pathway.early-relapse",
+                    rule_id,
                     Severity.WARN,
-                    f"The answer recommends {name}, a first-line regimen, but this "
-                    f"is {situation.situation}: {_first(situation.statement)}",
+                    message + _first(situation.statement),
                     situation.sources,
                 )
             )

@@ -77,7 +77,7 @@ _TOP = ("lines", "situations", "contraindications", "pitfalls", "emergencies")
 _LINES = ("early_relapse_months", "early_relapse_sources", "later_line_after", "second_line_after")
 _SITUATION = (
     "id", "situation", "when", "statement", "preferred", "acceptable", "not_preferred",
-    "first_line_regimens", "no_preference", "notes", "sources",
+    "first_line_regimens", "no_preference", "notes", "sources", "differ",
 )  # fmt: skip
 _CONTRAINDICATION = ("id", "drugs", "when", "severity", "message", "sources")
 _PATTERN_RULE = ("id", "message", "patterns", "sources", "recommendation_only", "relation")
@@ -103,7 +103,9 @@ def _entry(
     return entry
 
 
-def _when(entry: dict[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
+def _when(
+    entry: dict[str, Any], where: str, problems: list[str], ids: _Ids | None = None
+) -> dict[str, Any]:
     when = entry.get("when") or {}
     if not isinstance(when, dict):
         problems.append(f"{where}: 'when' must be a mapping of conditions")
@@ -111,6 +113,9 @@ def _when(entry: dict[str, Any], where: str, problems: list[str]) -> dict[str, A
     for key in when:
         if key not in CONDITION_KEYS:
             problems.append(f"{where}: unknown condition '{key}' (use {', '.join(CONDITION_KEYS)})")
+    if "progressed_on" in when and ids is not None:
+        therapies = ids.check(when["progressed_on"], f"{where}: when.progressed_on")
+        when = {**when, "progressed_on": therapies}
     return when
 
 
@@ -120,7 +125,7 @@ def _situation(entry: Any, where: str, ids: _Ids, problems: list[str]) -> Situat
     return Situation(
         id=str(e.get("id", "")),
         situation=str(e.get("situation", e.get("id", ""))),
-        when=_when(e, where, problems),
+        when=_when(e, where, problems, ids),
         statement=str(e.get("statement", "")),
         preferred=ids.check(e.get("preferred"), where),
         acceptable=ids.check(e.get("acceptable"), where),
@@ -129,6 +134,7 @@ def _situation(entry: Any, where: str, ids: _Ids, problems: list[str]) -> Situat
         no_preference=bool(e.get("no_preference", False)),
         notes=tuple(str(n) for n in e.get("notes") or ()),
         sources=tuple(e.get("sources") or ()),
+        differ=bool(e.get("differ", False)),
     )
 
 
@@ -143,7 +149,7 @@ def _contraindication(entry: Any, where: str, ids: _Ids, problems: list[str]) ->
     return Contraindication(
         id=str(e.get("id", "")),
         drugs=ids.check(e.get("drugs"), where),
-        when=_when(e, where, problems),
+        when=_when(e, where, problems, ids),
         severity=str(severity),
         message=" ".join(str(e.get("message", "")).split()),
         sources=tuple(e.get("sources") or ()),

@@ -24,7 +24,7 @@ RECOMMEND = re.compile(
     r"give|start(?:ing)?|use|offer(?:ed)?|switch(?:ed)? to|move (?:on )?to|next step|go with|"
     r"candidate for|indicated|is the (?:option|choice)|opt for|choose|treat\w*|"
     r"(?:a |an )?(?:strong |good |reasonable |acceptable |appropriate |valid )?"
-    r"(?:option|alternative|partner)|"
+    r"(?:option|alternative|partner|choice)|"
     r"reasonable|appropriate|can be (?:given|used|continued|started|resumed|added)|continue[sd]?|"
     r"resum\w+|would (?:give|use|start|choose|recommend))\b",
     re.IGNORECASE,
@@ -44,6 +44,24 @@ _REJECT_AFTER = re.compile(
     r"^[^,;.]{0,25}?\b(?:is|are|was|should be|must be)?\s*(?:not (?:recommended|preferred|given|"
     r"used|an option)|avoided|contraindicated|withheld|stopped|discontinued|excluded|interrupted|"
     r"held|paused|not)\b",
+    re.IGNORECASE,
+)
+# "no one regimen (is) preferred", "none is preferred": a preference word that is denied.
+_NO_PREFERENCE = re.compile(
+    r"\b(?:no|none|neither|without)\b(?:\s+[\w-]+){0,3}\s+(?:is\s+)?$", re.I
+)
+# "T-DXd already given", "T-DM1 (previously received)": the therapy is history, not advice.
+_GIVEN_AFTER = re.compile(
+    r"^[\s(]*(?:(?:was|were|is|has been|had been|having been)\s+)?(?:already|previously)\s+"
+    r"(?:given|received|used|had|administered)\b",
+    re.IGNORECASE,
+)
+# "T-DXd second line only if it has not been given", "T-DM1, unless already received": advice
+# that defers to the history, never a recommendation to repeat a therapy.
+_UNLESS_GIVEN = re.compile(
+    r"\b(?:(?:only\s+)?(?:if|when|provided|as long as)\s+(?:it|they|this|that)?\s*"
+    r"(?:has|have|had|was|were|is)?\s*(?:not|n't|never)\s+(?:already\s+|previously\s+|yet\s+)?"
+    r"(?:been\s+)?(?:given|received|used)|unless\s+(?:already|previously)\s+(?:given|received|used))\b",
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(
@@ -85,6 +103,11 @@ class Recommended:
 def states_recommendation(claim: str) -> bool:
     """Whether the sentence holds a recommendation cue at all (negated or not)."""
     return RECOMMEND.search(claim) is not None
+
+
+def defers_to_history(claim: str) -> bool:
+    """The sentence makes its advice conditional on the therapy not having been given."""
+    return _UNLESS_GIVEN.search(claim) is not None
 
 
 def recommended(sentences: Sequence[AnswerSentence], lexicon: Lexicon) -> list[Recommended]:
@@ -165,7 +188,7 @@ def _chosen(clause: str, lexicon: Lexicon) -> list[tuple[Mention, bool]]:
         history = bool(
             listed or _HISTORY.search(clause[max(0, mention.start - 40) : mention.start])
         )
-        if _REJECT_AFTER.match(tail) or history:
+        if _REJECT_AFTER.match(tail) or _GIVEN_AFTER.match(tail) or history:
             continue
         chosen.append((mention, False))
     return _preferred_by_group(clause, chosen)
@@ -204,7 +227,9 @@ def _preferred_by_group(
         right = min(following, group[-1].end + 60)
         after = _SEPARATOR.search(clause, group[-1].end, right)
         window = clause[max([left, *cuts]) : after.start() if after else right]
-        preferred = bool(_PREFERRED.search(window))
+        preferred = any(
+            not _NO_PREFERENCE.search(window[: m.start()]) for m in _PREFERRED.finditer(window)
+        )
         result.extend((m, preferred) for m in group)
     return result
 

@@ -4,6 +4,7 @@ import pytest
 
 from guardrails.context import extract_context
 from guardrails.records import PatientContext
+from guardrails.review import review
 from guardrails.rules import RuleBook
 
 RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
@@ -96,7 +97,9 @@ def test_contraindications_for_ild_and_low_lvef(rules: RuleBook) -> None:
 
 def test_no_contraindication_when_the_condition_is_negated(rules: RuleBook) -> None:
     context = patient(rules, "HER2+ MBC, second-line, no ILD, not pregnant")
-    assert rules.pathway.contraindications_for(context) == []
+    assert [c.id for c in rules.pathway.contraindications_for(context)] == [
+        "label-third-line-or-later"  # a line condition, not a negated fact
+    ]
 
 
 def test_recommend_removes_contraindicated_drugs(rules: RuleBook) -> None:
@@ -106,14 +109,50 @@ def test_recommend_removes_contraindicated_drugs(rules: RuleBook) -> None:
     assert recommendation.rule_id == "pathway.second-line"
     assert recommendation.preferred == ()
     assert "trastuzumab-emtansine" not in recommendation.acceptable
-    assert recommendation.avoid == ("trastuzumab-deruxtecan", "trastuzumab-emtansine")
+    assert recommendation.avoid == (
+        "neratinib-capecitabine",
+        "margetuximab-chemotherapy",
+        "margetuximab",
+        "trastuzumab-deruxtecan",
+        "trastuzumab-emtansine",
+    )
 
 
 def test_recommend_second_line_prefers_tdxd(rules: RuleBook) -> None:
     recommendation = rules.pathway.recommend(patient(rules, "HER2+ MBC, progressed on THP"))
     assert recommendation is not None
     assert recommendation.preferred == ("trastuzumab-deruxtecan",)
-    assert recommendation.avoid == ()
+    # labelled for the third line or later
+    assert recommendation.avoid == (
+        "neratinib-capecitabine",
+        "margetuximab-chemotherapy",
+        "margetuximab",
+    )
+
+
+def test_second_line_after_tdxd_does_not_prefer_it_again(rules: RuleBook) -> None:
+    recommendation = rules.pathway.recommend(
+        patient(rules, "HER2+ MBC, progressed on first-line T-DXd plus pertuzumab")
+    )
+    assert recommendation is not None
+    assert recommendation.rule_id == "pathway.second-line-after-tdxd"
+    assert "trastuzumab-deruxtecan" not in recommendation.preferred
+
+
+def test_relapse_between_6_and_12_months_shows_where_the_sources_differ(rules: RuleBook) -> None:
+    faulted = "Treat her as first line with trastuzumab, pertuzumab and docetaxel."
+    shown = (
+        "The sources differ at 9 months: ASCO follows the second-line recommendation, while the "
+        "T-DXd label covers only relapse within 6 months, so first-line trastuzumab, pertuzumab "
+        "and docetaxel is also reasonable."
+    )
+    context = patient(rules, "Relapsed 9 months after adjuvant trastuzumab")
+    findings = review(faulted, "What now?", context, [], rules, grounded=False).findings
+    assert [f.rule_id for f in findings] == ["pathway.guidelines-differ"]
+    assert not review(shown, "What now?", context, [], rules, grounded=False).findings
+    early = patient(rules, "Relapsed 4 months after adjuvant trastuzumab")
+    early_findings = review(faulted, "What now?", early, [], rules, grounded=False).findings
+    assert [f.rule_id for f in early_findings] == ["pathway.early-relapse"]
 
 
 def test_recommend_nothing_without_a_situation(rules: RuleBook) -> None:
@@ -135,3 +174,15 @@ def test_a_line_the_user_sets_wins_over_the_relapse_interval(rules: RuleBook) ->
     question = "relapsed 4 months after adjuvant trastuzumab"
     assert rules.pathway.line_of(patient(rules, question)) == 2  # early relapse: second line
     assert rules.pathway.line_of(patient(rules, question, line="3")) == 3
+
+
+def test_advice_conditional_on_not_given_is_not_a_repeat_but_keeps_contraindications(
+    rules: RuleBook,
+) -> None:
+    text = "Trastuzumab deruxtecan is recommended second line only if it has not been given."
+    progressed = patient(rules, "Progressed on first-line trastuzumab deruxtecan plus pertuzumab")
+    repeat = review(text, "Next?", progressed, [], rules, grounded=False)
+    assert "pathway.already-progressed" not in [f.rule_id for f in repeat.findings]
+    ild = patient(rules, "Progressed on THP; history of ILD")
+    contraindicated = review(text, "Next?", ild, [], rules, grounded=False)
+    assert "pathway.contraindicated.tdxd-ild" in [f.rule_id for f in contraindicated.findings]

@@ -24,6 +24,9 @@ def context_for(when: dict[str, Any]) -> PatientContext:
             value = expected[0]
         else:
             value = expected
+        if key == "progressed_on":  # therapies, not a fact
+            facts["progressed_on"] = tuple(expected)
+            continue
         if key == "brain_mets":
             value = BrainMets(value)
         status = FactStatus.NEGATED if value is False else FactStatus.STATED

@@ -93,3 +93,27 @@ def test_the_current_therapy_and_an_interruption_are_not_recommendations(
     lexicon: Lexicon, text: str
 ) -> None:
     assert "trastuzumab-deruxtecan" not in [concept for concept, _ in picks(lexicon, text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Options include trastuzumab emtansine, with no one regimen preferred.",
+        "Trastuzumab emtansine is an option; none is preferred.",
+        "Trastuzumab emtansine is an option without a preferred order.",
+    ],
+)
+def test_a_denied_preference_does_not_make_an_option_preferred(lexicon: Lexicon, text: str) -> None:
+    assert picks(lexicon, text) == [("trastuzumab-emtansine", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "With trastuzumab deruxtecan already given, trastuzumab emtansine is an option.",
+        "Trastuzumab deruxtecan (previously received) rules it out; trastuzumab emtansine is an option.",
+        "As trastuzumab deruxtecan was already given, trastuzumab emtansine is an option.",
+    ],
+)
+def test_a_therapy_said_to_be_given_already_is_history(lexicon: Lexicon, text: str) -> None:
+    assert [c for c, _ in picks(lexicon, text)] == ["trastuzumab-emtansine"]
