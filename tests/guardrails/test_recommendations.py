@@ -111,7 +111,7 @@ def test_a_denied_preference_does_not_make_an_option_preferred(lexicon: Lexicon,
     "text",
     [
         "With trastuzumab deruxtecan already given, trastuzumab emtansine is an option.",
-        "Trastuzumab deruxtecan (previously received) rules it out; trastuzumab emtansine is an option.",
+        "Trastuzumab deruxtecan (previously received) is out; trastuzumab emtansine is an option.",
         "As trastuzumab deruxtecan was already given, trastuzumab emtansine is an option.",
     ],
 )
