@@ -61,10 +61,14 @@ def next_regimens(
     T-DXd is not the next regimen to dose; with heart failure, neither is T-DXd plus
     pertuzumab."""
     given = {d for concept in context.progressed_on for d in lexicon.drugs_of(concept)}
-    avoided = {d for concept in recommendation.avoid for d in lexicon.drugs_of(concept)}
+    # As the review reads a contraindication: the regimens it names, and any regimen with a
+    # single drug it names (a regimen of a drug group does not make every member avoided).
+    avoided = {c for c in recommendation.avoid if lexicon.kind_of(c) is ConceptKind.DRUG}
 
     def fresh(regimen: str) -> bool:
         drugs = lexicon.drugs_of(regimen)
+        if regimen in recommendation.avoid:
+            return False
         return not drugs or not (drugs <= given or drugs & avoided)
 
     return [r for r in recommendation.preferred if fresh(r)] or [

@@ -40,6 +40,14 @@ def test_a_regimen_with_a_drug_to_avoid_is_not_a_next_regimen() -> None:
     assert next_regimens(recommendation, PatientContext(), LEXICON) == ["velmab"]
 
 
+def test_a_regimen_to_avoid_does_not_make_its_partner_drugs_avoided() -> None:
+    """Avoiding zorbatinib plus velmab (as a regimen) leaves velmab alone a next regimen."""
+    recommendation = SECOND_LINE.model_copy(
+        update={"preferred": ("zv", "velmab"), "avoid": ("zv",)}
+    )
+    assert next_regimens(recommendation, PatientContext(), LEXICON) == ["velmab"]
+
+
 def test_without_preferred_regimens_the_first_two_acceptable_ones_are_named() -> None:
     recommendation = SECOND_LINE.model_copy(
         update={"preferred": (), "acceptable": ("zv", "velmab", "zorbatinib")}
