@@ -19,7 +19,7 @@ from guardrails.answer import parse_answer
 from guardrails.dose_table import DoseRow
 from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.recommendations import recommended
-from guardrails.records import PatientContext, Recommendation
+from guardrails.records import Fact, FactStatus, PatientContext, Recommendation
 from guardrails.rules import RuleBook
 from guardrails.timeline import EARLY_SETTING
 
@@ -64,11 +64,15 @@ def add_lead(
 
 
 def _options(rules: RuleBook, context: PatientContext) -> tuple[str, ...] | None:
-    """Every option the patient's situation names (before contraindications), if any."""
-    situation = rules.pathway.situation_for(context)
-    if situation is None:
+    """Every option the pathway names for this patient's situation and for the same line
+    without the patient's other facts (where a drug this patient must avoid is offered), if any."""
+    line = rules.pathway.line_of(context)
+    plain = PatientContext(line=Fact(value=line, status=FactStatus.STATED)) if line else None
+    situations = [rules.pathway.situation_for(c) for c in (context, plain) if c is not None]
+    found = [s for s in situations if s is not None]
+    if not found:
         return None
-    return (*situation.preferred, *situation.acceptable, *situation.not_preferred)
+    return tuple(o for s in found for o in (*s.preferred, *s.acceptable, *s.not_preferred))
 
 
 def _concerns(drugs: tuple[str, ...], options: tuple[str, ...], lexicon: Lexicon) -> bool:

@@ -148,3 +148,16 @@ def test_a_dose_question_gets_no_dose_of_the_therapy_that_failed(real_cairn: Cai
     plan = plan_for(real_cairn, question, Intent.DOSE)
     dosed = {facet.concept_id for facet in plan.facets}
     assert not dosed & {"trastuzumab", "pertuzumab", "docetaxel", "thp"}
+
+
+@pytest.mark.integration
+def test_a_rule_about_drugs_the_line_never_offers_does_not_lead(real_cairn: Cairn) -> None:
+    """A label's line placement (neratinib, margetuximab: third line or later) is not told to
+    every second-line patient; a patient-specific caution (ILD) still is."""
+    plain = " ".join(
+        line.text
+        for line in plan_for(real_cairn, "progressed on THP, next?", Intent.TREATMENT).lead
+    )
+    assert "two or more prior anti-HER2" not in plain
+    with_ild = plan_for(real_cairn, "progressed on THP, history of ILD, next?", Intent.TREATMENT)
+    assert "interstitial lung disease" in " ".join(line.text for line in with_ild.lead)
