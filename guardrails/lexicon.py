@@ -80,6 +80,7 @@ def _is_case_sensitive(name: str) -> bool:
 class Lexicon:
     concepts: dict[str, Concept] = field(default_factory=dict)
     _cache: dict[str, list[Mention]] = field(default_factory=dict, repr=False, compare=False)
+    _drugs: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -203,6 +204,12 @@ class Lexicon:
 
     def drugs_of(self, concept_id: str) -> set[str]:
         """The drug ids a concept stands for (a regimen's components, a group's members)."""
+        drugs = self._drugs.get(concept_id)
+        if drugs is None:  # the review asks this thousands of times per answer: work it out once
+            drugs = self._drugs[concept_id] = frozenset(self._expand(concept_id))
+        return set(drugs)
+
+    def _expand(self, concept_id: str) -> set[str]:
         concept = self.concepts.get(concept_id)
         if concept is None:
             return set()
@@ -210,7 +217,7 @@ class Lexicon:
             return {concept.id}
         found: set[str] = set()
         for part in (*concept.components, *concept.members):
-            found |= self.drugs_of(part)
+            found |= self._expand(part)
         return found
 
     def drug_list(self, concept_id: str) -> list[str]:
