@@ -73,22 +73,33 @@ def wait_for_port(port: int, process: subprocess.Popen[Any], timeout: float = 30
 
 
 @contextlib.contextmanager
+def listening(
+    argv: list[str], port: int, timeout: float, **popen: Any
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server process started with `argv`, ready once `port` accepts connections, and
+    terminated (killed after 20 s) on exit. `popen` goes to `subprocess.Popen` (env, stdout...)."""
+    process = subprocess.Popen(argv, **popen)
+    try:
+        wait_for_port(port, process, timeout=timeout)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
 def served(corpus: Path, data: Path, stand_in: bool, log: Path) -> Iterator[App]:
     """`cairn serve` over `corpus` and `data` on a free loopback port, stopped on exit."""
     port = free_port()
     argv, env = cairn_command(["serve", "--port", str(port)], corpus, data, stand_in=stand_in)
     with log.open("w") as out:
-        process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            wait_for_port(port, process, timeout=300)
+        options = {"env": env, "cwd": ROOT, "stdout": out, "stderr": subprocess.STDOUT}
+        with listening(argv, port, 300, **options) as process:
             yield App(f"http://127.0.0.1:{port}", process.pid)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def run_load(

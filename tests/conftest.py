@@ -16,7 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from assistant.settings import CorpusSettings, IndexSettings, Settings
-from evals.load import free_port, wait_for_port
+from evals.load import free_port, listening
 from ingest.index import IndexLocation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,21 +47,9 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     chroma = Path(sys.executable).parent / "chroma"
     data = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
-    process = subprocess.Popen(
-        [str(chroma), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
+    argv = [str(chroma), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)]
+    with listening(argv, port, 30, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(params=["embedded", "server"])

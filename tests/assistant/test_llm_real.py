@@ -16,7 +16,8 @@ from assistant.generators.extractive import ExtractiveGenerator
 from assistant.generators.factory import DEFAULT_MODEL
 from assistant.generators.llm import LlamaCppBackend, LlmGenerator, openai_backend
 from assistant.pipeline import Cairn
-from tests.conftest import ROOT, free_port, wait_for_port
+from evals.load import free_port, wait_for_port
+from tests.conftest import ROOT
 
 MODEL = ROOT / DEFAULT_MODEL
 READY = importlib.util.find_spec("llama_cpp") is not None and MODEL.is_file()

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from evals.faults import DAMAGE, SERVER_FAULT, bulk_source, run_cairn
+from evals.load import free_port, wait_for_port
 from ingest.store import read_manifest
-from tests.conftest import FIXTURES, free_port, wait_for_port
+from tests.conftest import FIXTURES
 from tests.ingest.faults import cited_sources, one_line_error
 
 pytestmark = pytest.mark.integration

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REAL_CORPUS, free_port, wait_for_port
+from tests.conftest import FIXTURES, REAL_CORPUS, free_port, listening
 
 EDITOR = ("editor", "correct horse battery staple")
 
@@ -52,20 +52,13 @@ def serve(root: Path, source: Path) -> Iterator[Served]:
     cairn = str(Path(sys.executable).parent / "cairn")
     subprocess.run([cairn, "ingest"], env=env, check=True, capture_output=True)
     port = free_port()
-    log = (root / "serve.log").open("w")
-    process = subprocess.Popen(
-        [cairn, "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    try:
-        wait_for_port(port, process, timeout=120)
+    with (
+        (root / "serve.log").open("w") as log,
+        listening(
+            [cairn, "serve", "--port", str(port)], port, 120, env=env, stdout=log, stderr=log
+        ),
+    ):
         yield Served(f"http://127.0.0.1:{port}", corpus, data)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

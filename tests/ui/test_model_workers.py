@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from tests.conftest import FIXTURES, free_port, wait_for_port
+from tests.conftest import FIXTURES, free_port, listening
 from tests.stalling_model import StallingModel
 
 pytestmark = pytest.mark.integration
@@ -54,20 +54,13 @@ def app(tmp_path_factory: pytest.TempPathFactory, model: StallingModel) -> Itera
     cairn = str(Path(sys.executable).parent / "cairn")
     subprocess.run([cairn, "ingest"], env=env, check=True, capture_output=True)
     port = free_port()
-    log = (root / "serve.log").open("w")
-    process = subprocess.Popen(
-        [cairn, "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    try:
-        wait_for_port(port, process, timeout=120)
+    with (
+        (root / "serve.log").open("w") as log,
+        listening(
+            [cairn, "serve", "--port", str(port)], port, 120, env=env, stdout=log, stderr=log
+        ),
+    ):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def test_extractive_answers_go_on_while_model_answers_trickle(
