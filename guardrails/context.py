@@ -88,10 +88,45 @@ _GENERIC = re.compile(
     re.I,
 )
 _LVEF = re.compile(
-    r"\b(?:LVEF|EF|ejection fraction)\b[^.;%\d]{0,30}?(?:from\s+\d{1,2}\s*%?\s*to\s+)?"
-    r"(\d{1,2}(?:\.\d)?)\s*%",
+    r"\b(?:LVEF|EF|ejection fraction)\b[^.;%\d]{0,30}?(?:from\s+\d{1,2}\s*%?\s*to\s+"
+    r"|by\s+\d{1,2}\s*(?:absolute\s+)?(?:percentage\s+)?points?\s+to\s+)?(\d{1,2}(?:\.\d)?)\s*%",
     re.I,
 )
+_LVEF_WORDS = r"(?:LVEF|EF|ejection fraction)"
+_LVEF_BASELINE = re.compile(
+    rf"\b{_LVEF_WORDS}\b[^.;%\d]{{0,30}}?from\s+(\d{{1,2}}(?:\.\d)?)\s*%?\s*to\s+\d"
+    rf"|\b(?:baseline|pre-?treatment|pre-?therapy|initial)\s+{_LVEF_WORDS}\b\W{{0,12}}"
+    rf"(?:(?:of|was|is)\s+)?(\d{{1,2}}(?:\.\d)?)\s*%"
+    rf"|\b{_LVEF_WORDS}\b\W{{0,6}}(?:(?:of|was)\s+)?(\d{{1,2}}(?:\.\d)?)\s*%\s*"
+    r"(?:at baseline|before (?:treatment|therapy|starting)|pre-?treatment)"
+    r"|\bbaseline\W{1,3}(?:(?:was|of|is)\s+)?(\d{1,2}(?:\.\d)?)\s*%"
+    r"|(\d{1,2}(?:\.\d)?)\s*%\s*(?:at\s+|as\s+)?(?:baseline|pre-?treatment)\b",
+    re.I,
+)
+_HAS_LVEF = re.compile(rf"\b{_LVEF_WORDS}\b", re.I)
+# "a 12-point fall", "dropped by 12 points": the baseline is the current value plus the fall.
+_LVEF_FALL = re.compile(
+    r"\b(?:(?:fell|dropped|declined|decreased|fall(?:en)?|drop(?:ped)?|decline|decrease)"
+    r"\s+(?:of\s+|by\s+)?(\d{1,2})(?:\s*|-)(?:absolute\s+)?(?:points?|percentage points?)"
+    r"|(\d{1,2})(?:\s*|-)(?:absolute\s+)?(?:points?|percentage[- ]points?)\s+"
+    r"(?:absolute\s+)?(?:fall|drop|decline|decrease))",
+    re.I,
+)
+_SITE = r"(?:extra-?cranial|systemic|extra-?CNS|body|visceral)"
+_SITE_CONTROLLED = re.compile(
+    rf"\b{_SITE}\s+(?:disease|mets|metastases)\s+(?:is\s+|are\s+|remains?\s+|still\s+)*"
+    r"(?:stable|controlled|under control|responding|in (?:response|remission)|not progressing)"
+    rf"|\b(?:stable|controlled|responding)\s+{_SITE}\s+(?:disease|mets|metastases)"
+    rf"|\bno\s+(?:evidence of\s+)?{_SITE}\s+(?:disease\s+)?progression",
+    re.I,
+)
+_SITE_PROGRESSING = re.compile(
+    rf"\b{_SITE}\s+(?:disease\s+)?(?:progression|is progressing|progressing|progressed)"
+    rf"|\bprogressi(?:on|ng)\s+(?:of\s+|in\s+)?(?:the\s+)?{_SITE}",
+    re.I,
+)
+_GRADE_BEFORE = re.compile(r"\b(?:grade|gr|G)\s*([1-5])\b[^.;,]{0,20}$", re.I)
+_GRADE_AFTER = re.compile(r"^\W{0,3}(?:\(?\s*)?(?:grade|gr|G)\s*([1-5])\b", re.I)
 _PREGNANT = re.compile(
     r"\b(?:is|currently|she's|she is|weeks?|found to be|became|becomes)\s+(?:\w+\s+)?pregnant\b|"
     r"\bpregnant (?:woman|patient|lady)\b|\b(?:during|in) pregnancy\b"
@@ -146,7 +181,10 @@ def _turn_facts(
         "brain_mets": _brain_mets(text, turn, lexicon),
         "ild_history": _history_fact(text, turn, lexicon, ILD),
         "heart_failure": _history_fact(text, turn, lexicon, HEART_FAILURE),
+        "ild_grade": _grade_of(text, turn, lexicon, ILD),
         "lvef": _number(_LVEF, text, turn),
+        "lvef_baseline": _baseline(text, turn),
+        "extracranial_progression": _extracranial(text, turn),
         "pregnant": _pregnant(text, turn),
         "weight_kg": _weight(text, turn),
         "height_cm": _height(text, turn),
@@ -220,6 +258,48 @@ def _history_fact(text: str, turn: int, lexicon: Lexicon, concept_id: str) -> Fa
 def _attributed(text: str, before: str, end: int) -> bool:
     after_history = re.match(r"\s*(?:history|hx)\b", text[end:], re.I)
     return bool(_HISTORY.search(before) or after_history) and not _GENERIC.search(before)
+
+
+def _grade_of(text: str, turn: int, lexicon: Lexicon, concept_id: str) -> Fact[Any]:
+    """The highest grade written beside a stated mention ("grade 2 pneumonitis", "ILD grade 1")."""
+    grades = []
+    for mention in (m for m in lexicon.find(text) if m.concept_id == concept_id):
+        if status_of(text, mention.start, mention.end) is not FactStatus.STATED:
+            continue
+        before = _GRADE_BEFORE.search(text[max(0, mention.start - 30) : mention.start])
+        after = _GRADE_AFTER.search(text[mention.end : mention.end + 15])
+        grades += [(int(m.group(1)), m.group()) for m in (before, after) if m]
+    if not grades:
+        return Fact()
+    grade, words = max(grades)
+    return _fact(float(grade), FactStatus.STATED, words, turn)
+
+
+def _baseline(text: str, turn: int) -> Fact[Any]:
+    """The pre-treatment value a fall is measured from: stated, or the current value plus a
+    stated fall ("LVEF 44% after a 12-point drop")."""
+    if not _HAS_LVEF.search(text):
+        return Fact()
+    found = _number(_LVEF_BASELINE, text, turn)
+    if found.known:
+        return found
+    fall, current = _LVEF_FALL.search(text), _number(_LVEF, text, turn)
+    if fall is None or current.value is None:
+        return Fact()
+    points = float(next(g for g in fall.groups() if g))
+    return _fact(current.value + points, FactStatus.STATED, fall.group(), turn)
+
+
+def _extracranial(text: str, turn: int) -> Fact[Any]:
+    """Whether the disease outside the brain is progressing: "extracranial disease stable" is a
+    negated fact (controlled), "systemic progression" a stated one."""
+    controlled = _SITE_CONTROLLED.search(text)
+    if controlled:
+        return _fact(False, FactStatus.NEGATED, controlled.group(), turn)
+    progressing = _SITE_PROGRESSING.search(text)
+    if progressing and status_of(text, progressing.start(), progressing.end()) is FactStatus.STATED:
+        return _fact(True, FactStatus.STATED, progressing.group(), turn)
+    return Fact()
 
 
 def _pregnant(text: str, turn: int) -> Fact[Any]:

@@ -18,11 +18,13 @@ _CHOICES = {
     "setting": ("metastatic", "early"),
     "brain_mets": tuple(b.value for b in BrainMets),
 }
-_BOOLEANS = ("ild_history", "heart_failure", "pregnant")
+_BOOLEANS = ("ild_history", "heart_failure", "pregnant", "extracranial_progression")
 _NUMBERS = {
     "line": (1, 10),
     "months_since_adjuvant": (0, 600),
     "lvef": (5, 90),
+    "lvef_baseline": (5, 90),
+    "ild_grade": (1, 5),
     "weight_kg": (20, 300),
     "height_cm": (100, 230),
     "bsa_m2": (0.8, 3.0),

@@ -20,10 +20,13 @@ CONDITION_KEYS = (
     "hr",
     "her2",
     "brain_mets",
+    "extracranial_progression",
     "ild_history",
+    "ild_grade",
     "heart_failure",
     "pregnant",
     "lvef",
+    "lvef_baseline",
     "months_since_adjuvant",
     "progressed_on",  # therapies the disease progressed on: any of the listed lexicon ids
 )
@@ -155,8 +158,24 @@ def _holds(key: str, expected: Any, context: PatientContext, line: int | None) -
         return False
     value = fact.value.value if isinstance(fact.value, BrainMets) else fact.value
     if isinstance(expected, dict):
-        low, high = expected.get("min"), expected.get("max")
-        return (low is None or value >= low) and (high is None or value <= high)
+        fall = expected.get("fall")
+        if fall is not None and not _falls(value, fall, context):
+            return False
+        return _within(value, expected)
     if isinstance(expected, list):
         return value in expected
     return bool(value == expected)
+
+
+def _within(value: Any, bounds: dict[str, Any]) -> bool:
+    low, high = bounds.get("min"), bounds.get("max")
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _falls(value: Any, fall: dict[str, Any], context: PatientContext) -> bool:
+    """A fall from an earlier value of another fact (`{from: <fact>, min: 10}`): holds when that
+    fact is stated and the difference is in range; an unknown earlier value never holds."""
+    earlier: Fact[Any] = getattr(context, fall["from"])
+    if earlier.status is not FactStatus.STATED or earlier.value is None:
+        return False
+    return _within(earlier.value - value, fall)

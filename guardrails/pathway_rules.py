@@ -113,10 +113,30 @@ def _when(
     for key in when:
         if key not in CONDITION_KEYS:
             problems.append(f"{where}: unknown condition '{key}' (use {', '.join(CONDITION_KEYS)})")
+    for key, expected in when.items():
+        if isinstance(expected, dict):
+            problems += _range_problems(expected, f"{where}: when.{key}")
     if "progressed_on" in when and ids is not None:
         therapies = ids.check(when["progressed_on"], f"{where}: when.progressed_on")
         when = {**when, "progressed_on": therapies}
     return when
+
+
+def _range_problems(expected: dict[str, Any], where: str) -> list[str]:
+    """A numeric range: {min, max}, and optionally a fall from another fact's value."""
+    problems = unknown_fields(expected, ("min", "max", "fall"), where)
+    problems += [
+        f"{where}: '{k}' must be a number"
+        for k in ("min", "max")
+        if k in expected and not isinstance(expected[k], int | float)
+    ]
+    fall = expected.get("fall")
+    if fall is None:
+        return problems
+    if not isinstance(fall, dict) or fall.get("from") not in CONDITION_KEYS:
+        return [*problems, f"{where}.fall: 'from' must name a fact ({', '.join(CONDITION_KEYS)})"]
+    problems += unknown_fields(fall, ("from", "min", "max"), f"{where}.fall")
+    return problems
 
 
 def _situation(entry: Any, where: str, ids: _Ids, problems: list[str]) -> Situation:

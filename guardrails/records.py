@@ -65,8 +65,18 @@ class PatientContext(BaseModel):
         description="Months from the end of (neo)adjuvant HER2 therapy to relapse",
     )
     brain_mets: Fact[BrainMets] = Field(default_factory=Fact)
+    extracranial_progression: Fact[bool] = Field(
+        default_factory=Fact,
+        description="Disease outside the brain progressing (negated: stable or controlled)",
+    )
     ild_history: Fact[bool] = Field(default_factory=Fact)
+    ild_grade: Fact[float] = Field(
+        default_factory=Fact, description="Highest grade of ILD/pneumonitis stated (1-5)"
+    )
     lvef: Fact[float] = Field(default_factory=Fact, description="Percent")
+    lvef_baseline: Fact[float] = Field(
+        default_factory=Fact, description="Percent, the pre-treatment value a fall is measured from"
+    )
     heart_failure: Fact[bool] = Field(default_factory=Fact)
     pregnant: Fact[bool] = Field(default_factory=Fact)
     weight_kg: Fact[float] = Field(default_factory=Fact)

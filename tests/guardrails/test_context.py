@@ -170,3 +170,50 @@ def test_overrides_replace_extracted_facts(lexicon: Lexicon) -> None:
 )
 def test_the_setting_of_the_question(lexicon: Lexicon, question: str, setting: str | None) -> None:
     assert extract_context(question, [], lexicon).setting.value == setting
+
+
+@pytest.mark.parametrize(
+    ("question", "grade"),
+    [
+        ("grade 2 pneumonitis on Enhertu, improving on prednisolone", 2.0),
+        ("She had ILD grade 1 on T-DXd that resolved in 20 days", 1.0),
+        ("history of ILD", None),
+        ("no grade 2 ILD", None),
+    ],
+)
+def test_reads_the_grade_of_ild(lexicon: Lexicon, question: str, grade: float | None) -> None:
+    assert context(lexicon, question).ild_grade.value == grade
+
+
+@pytest.mark.parametrize(
+    ("question", "now", "baseline"),
+    [
+        ("LVEF fell from 58% to 43% on THP", 43.0, 58.0),
+        ("HP maintenance, LVEF now 42% from 55% baseline", 42.0, 55.0),
+        ("kadcyla, LVEF 43% (58% at baseline)", 43.0, 58.0),
+        ("Herceptin, echo LVEF 45% (baseline 62%)", 45.0, 62.0),
+        ("LVEF dropped by 18 points to 47%", 47.0, 65.0),
+        ("LVEF 38%, starting THP", 38.0, None),
+        ("baseline 60% on the last visit", None, None),  # no LVEF named
+    ],
+)
+def test_reads_the_lvef_and_its_baseline(
+    lexicon: Lexicon, question: str, now: float | None, baseline: float | None
+) -> None:
+    c = context(lexicon, question)
+    assert (c.lvef.value, c.lvef_baseline.value) == (now, baseline)
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        ("new brain mets; extracranial disease stable", FactStatus.NEGATED),
+        ("new brain mets, no systemic progression", FactStatus.NEGATED),
+        ("new brain mets with extracranial progression", FactStatus.STATED),
+        ("new brain mets", FactStatus.UNKNOWN),
+    ],
+)
+def test_reads_whether_the_extracranial_disease_progresses(
+    lexicon: Lexicon, question: str, status: FactStatus
+) -> None:
+    assert context(lexicon, question).extracranial_progression.status is status

@@ -86,3 +86,10 @@ def test_an_unknown_key_lists_the_known_keys(lexicon: Lexicon) -> None:
         parse_override("ecog", "1", lexicon)
     assert "Unknown patient fact 'ecog'" in error.value.message
     assert "ild_history" in error.value.fix and "prior_therapies" in error.value.fix
+
+
+def test_the_ild_grade_and_the_lvef_baseline_are_numbers(lexicon: Lexicon) -> None:
+    assert parse_override("ild_grade", "2", lexicon).value == 2.0
+    assert parse_override("lvef_baseline", "60%", lexicon).value == 60.0
+    with pytest.raises(CairnError):
+        parse_override("ild_grade", "7", lexicon)

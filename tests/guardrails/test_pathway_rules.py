@@ -113,3 +113,23 @@ def test_a_misspelt_key_is_named_with_the_known_ones(lexicon: Lexicon) -> None:
     assert found[1].startswith("pathway.yaml: lines: unknown field 'early_relapse_month'")
     assert found[2].startswith("pathway.yaml: situations[0] ('first'): unknown field 'prefered'")
     assert "preferred" in found[2]
+
+
+def test_a_range_with_a_fall_from_another_fact_parses(lexicon: Lexicon) -> None:
+    when = {"lvef": {"min": 40, "max": 45, "fall": {"from": "lvef_baseline", "min": 10}}}
+    pathway = parse_pathway({"situations": [{**SITUATION, "when": when}]}, lexicon, "p.yaml")
+    assert pathway.situations[0].when == when
+
+
+@pytest.mark.parametrize(
+    ("when", "named"),
+    [
+        ({"lvef": {"mim": 40}}, "unknown field 'mim'"),
+        ({"lvef": {"max": "45"}}, "'max' must be a number"),
+        ({"lvef": {"fall": {"from": "baseline", "min": 10}}}, "'from' must name a fact"),
+        ({"lvef": {"fall": {"from": "lvef_baseline", "least": 10}}}, "unknown field 'least'"),
+    ],
+)
+def test_a_bad_range_is_named(lexicon: Lexicon, when: dict[str, Any], named: str) -> None:
+    found = problems(lexicon, {"situations": [{**SITUATION, "when": when}]})
+    assert any(named in p for p in found), found
