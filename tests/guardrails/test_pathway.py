@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from guardrails.context import extract_context
-from guardrails.records import PatientContext
+from guardrails.pathway import _holds
+from guardrails.records import Fact, FactStatus, PatientContext
 from guardrails.review import review
 from guardrails.rules import RuleBook
 
@@ -92,7 +93,61 @@ def test_first_line_hr_positive(rules: RuleBook) -> None:
 def test_contraindications_for_ild_and_low_lvef(rules: RuleBook) -> None:
     context = patient(rules, "HER2+ MBC, third-line, LVEF 35%, history of ILD")
     found = rules.pathway.contraindications_for(context)
-    assert [c.id for c in found] == ["tdxd-ild", "adc-low-lvef"]
+    assert [c.id for c in found] == ["tdxd-ild", "her2-therapy-lvef-under-40"]
+    assert {c.id: c.severity for c in found}["tdxd-ild"] == "warn"  # a caution, not a block
+
+
+def test_ild_of_grade_2_or_more_blocks_tdxd(rules: RuleBook) -> None:
+    context = patient(rules, "grade 2 pneumonitis on Enhertu, improving on prednisolone")
+    found = {c.id: c.severity for c in rules.pathway.contraindications_for(context)}
+    assert found["tdxd-ild-grade2"] == "block"
+
+
+def test_resolved_grade_1_ild_is_a_caution_only(rules: RuleBook) -> None:
+    context = patient(rules, "She had grade 1 ILD on T-DXd that resolved within 3 weeks")
+    found = {c.id: c.severity for c in rules.pathway.contraindications_for(context)}
+    assert found == {"tdxd-ild": "warn"}
+
+
+def test_a_low_lvef_before_thp_is_flagged(rules: RuleBook) -> None:
+    context = patient(rules, "de novo HER2+ MBC, LVEF 38%, first line")
+    assert "her2-therapy-lvef-under-40" in [
+        c.id for c in rules.pathway.contraindications_for(context)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "on Kadcyla, LVEF 44% (56% at baseline)",
+            {"her2-therapy-lvef-40-45-fall-10", "trastuzumab-lvef-fall-10"},
+        ),
+        ("on Kadcyla, LVEF 43%, baseline was 50%", set()),
+        (
+            "HP maintenance, LVEF fell from 62% to 45%",
+            {"her2-therapy-lvef-40-45-fall-10", "trastuzumab-lvef-fall-16"},
+        ),
+        ("on trastuzumab, LVEF fell from 66% to 52%", {"trastuzumab-lvef-fall-10"}),
+        (
+            "on T-DXd, LVEF fell from 70% to 48%",
+            {"tdxd-lvef-fall-over-20", "trastuzumab-lvef-fall-16"},
+        ),
+        ("on trastuzumab, LVEF 45%", set()),  # no baseline: a fall cannot be known
+    ],
+)
+def test_lvef_falls_from_baseline(rules: RuleBook, question: str, expected: set[str]) -> None:
+    found = {c.id for c in rules.pathway.contraindications_for(patient(rules, question))}
+    assert {f for f in found if "lvef" in f} == expected
+
+
+def test_new_brain_mets_with_controlled_body_disease_keep_the_current_therapy(
+    rules: RuleBook,
+) -> None:
+    question = "On first-line THP, new brain metastases; extracranial disease stable. Next step?"
+    assert situation(rules, question) == "brain-mets-systemic-control"
+    progressing = "On first-line THP, new brain metastases and extracranial progression."
+    assert situation(rules, progressing) == "second-line-brain-active"
 
 
 def test_no_contraindication_when_the_condition_is_negated(rules: RuleBook) -> None:
@@ -109,13 +164,14 @@ def test_recommend_removes_contraindicated_drugs(rules: RuleBook) -> None:
     assert recommendation.rule_id == "pathway.second-line"
     assert recommendation.preferred == ()
     assert "trastuzumab-emtansine" not in recommendation.acceptable
-    assert recommendation.avoid == (
+    assert recommendation.avoid[:5] == (
         "neratinib-capecitabine",
         "margetuximab-chemotherapy",
         "margetuximab",
         "trastuzumab-deruxtecan",
         "trastuzumab-emtansine",
     )
+    assert "thp" in recommendation.avoid  # an LVEF under 40% holds pertuzumab too
 
 
 def test_recommend_second_line_prefers_tdxd(rules: RuleBook) -> None:
@@ -186,3 +242,13 @@ def test_advice_conditional_on_not_given_is_not_a_repeat_but_keeps_contraindicat
     ild = patient(rules, "Progressed on THP; history of ILD")
     contraindicated = review(text, "Next?", ild, [], rules, grounded=False)
     assert "pathway.contraindicated.tdxd-ild" in [f.rule_id for f in contraindicated.findings]
+
+
+def test_a_fall_needs_the_earlier_value_stated() -> None:
+    fall = {"max": 45, "fall": {"from": "lvef_baseline", "min": 10}}
+    now: Fact[float] = Fact(value=42.0, status=FactStatus.STATED)
+    before: Fact[float] = Fact(value=55.0, status=FactStatus.STATED)
+    assert _holds("lvef", fall, PatientContext(lvef=now, lvef_baseline=before), None)
+    assert not _holds("lvef", fall, PatientContext(lvef=now), None)  # earlier value unknown
+    small: Fact[float] = Fact(value=48.0, status=FactStatus.STATED)
+    assert not _holds("lvef", fall, PatientContext(lvef=now, lvef_baseline=small), None)

@@ -26,10 +26,19 @@ def found(rules: RuleBook, answer: str, question: str = "") -> list[tuple[str, s
     ]
 
 
-def test_tdxd_with_ild_history_is_blocked(rules: RuleBook) -> None:
+def test_tdxd_with_ild_history_warns_unless_cautioned(rules: RuleBook) -> None:
     assert found(rules, "T-DXd is recommended.", f"{SECOND_LINE}, history of ILD") == [
-        ("pathway.contraindicated.tdxd-ild", "block")
+        ("pathway.contraindicated.tdxd-ild", "warn")
     ]
+    answer = "T-DXd may be given with caution and close monitoring for ILD."
+    assert found(rules, answer, f"{SECOND_LINE}, history of ILD") == []
+
+
+def test_tdxd_after_grade_2_ild_is_blocked(rules: RuleBook) -> None:
+    question = f"{SECOND_LINE}, she had grade 2 pneumonitis"
+    assert ("pathway.contraindicated.tdxd-ild-grade2", "block") in found(
+        rules, "T-DXd is recommended.", question
+    )
 
 
 def test_rejecting_tdxd_with_ild_history_is_clean(rules: RuleBook) -> None:
@@ -154,7 +163,7 @@ def test_warn_level_contraindication_addressed_by_a_caution_is_clean(rules: Rule
 def test_low_lvef_adc_warns_unless_cautioned(rules: RuleBook) -> None:
     question = "HER2+ MBC, third-line, LVEF 35%"
     assert found(rules, "T-DM1 is an option.", question) == [
-        ("pathway.contraindicated.adc-low-lvef", "warn")
+        ("pathway.contraindicated.her2-therapy-lvef-under-40", "warn")
     ]
     assert found(rules, "T-DM1 is an option with caution after a cardiac review.", question) == []
 

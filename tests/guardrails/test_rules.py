@@ -24,7 +24,7 @@ def replace(path: Path, old: str, new: str) -> None:
 def test_loads_the_real_rule_files() -> None:
     rules = RuleBook.load(RULES)
     assert "trastuzumab-deruxtecan" in rules.doses.drugs
-    assert rules.pathway.situations[0].id == "early-relapse-ild"
+    assert rules.pathway.situations[0].id == "brain-mets-systemic-control"
 
 
 def test_reports_problems_of_several_files_at_once(tmp_path: Path) -> None:
