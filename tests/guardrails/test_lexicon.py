@@ -76,7 +76,8 @@ def test_a_name_marked_absent_is_not_a_mention_but_find_all_flags_it(lexicon: Le
 
 
 def test_tchp_is_its_own_regimen_with_pertuzumab() -> None:
-    lexicon = Lexicon.load(Path(__file__).resolve().parents[2] / "corpus" / "rules" / "lexicon.yaml")
+    rules = Path(__file__).resolve().parents[2] / "corpus" / "rules"
+    lexicon = Lexicon.load(rules / "lexicon.yaml")
     assert [m.concept_id for m in lexicon.find("TCHP")] == ["tchp"]
     assert "pertuzumab" in lexicon.drugs_of("tchp")
     assert "pertuzumab" not in lexicon.drugs_of("tch")

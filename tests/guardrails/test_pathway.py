@@ -252,3 +252,10 @@ def test_a_fall_needs_the_earlier_value_stated() -> None:
     assert not _holds("lvef", fall, PatientContext(lvef=now), None)  # earlier value unknown
     small: Fact[float] = Fact(value=48.0, status=FactStatus.STATED)
     assert not _holds("lvef", fall, PatientContext(lvef=now, lvef_baseline=small), None)
+
+
+def test_first_line_alternatives_keep_chemotherapy_or_endocrine_therapy(rules: RuleBook) -> None:
+    for question in ("de novo HER2+ ER- MBC", "de novo HER2+ ER+ MBC"):
+        recommendation = rules.pathway.recommend(patient(rules, question))
+        assert recommendation is not None
+        assert not {"hp", "trastuzumab", "lapatinib"} & set(recommendation.acceptable)
