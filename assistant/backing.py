@@ -67,7 +67,14 @@ def _options(rules: RuleBook, context: PatientContext) -> tuple[str, ...] | None
     """Every option the pathway names for this patient's situation and for the same line
     without the patient's other facts (where a drug this patient must avoid is offered), if any."""
     line = rules.pathway.line_of(context)
-    plain = PatientContext(line=Fact(value=line, status=FactStatus.STATED)) if line else None
+    line_fact = rules.facts.roles.get("line", "")
+    plain = (
+        PatientContext(
+            facts={line_fact: Fact(value=line, status=FactStatus.STATED)}, roles=rules.facts.roles
+        )
+        if line
+        else None
+    )
     situations = [rules.pathway.situation_for(c) for c in (context, plain) if c is not None]
     found = [s for s in situations if s is not None]
     if not found:
@@ -133,7 +140,7 @@ def _therapies_named(
 ) -> list[str]:
     """The drugs (and regimens) a text names, leaving out those the disease progressed on and
     those named as adjuvant therapy ("after adjuvant trastuzumab")."""
-    given = {d for c in context.progressed_on for d in lexicon.drugs_of(c)}
+    given = {d for c in context.role_therapies("progressed") for d in lexicon.drugs_of(c)}
     kinds = (ConceptKind.DRUG,) if drugs_only else (ConceptKind.DRUG, ConceptKind.REGIMEN)
     return [
         m.concept_id

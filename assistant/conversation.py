@@ -17,16 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.intent import Intent, intents
+from guardrails.fact_words import describe_facts
+from guardrails.facts import FactSchema, schema_of
 from guardrails.lexicon import ConceptKind, Lexicon
-from guardrails.records import BrainMets, FactStatus, PatientContext
+from guardrails.records import PatientContext
 
 _FOLLOW_UP = re.compile(
     r"^\s*(?:and|what about|how about|what if|if|but|also|same|then|so)\b|"
     r"\b(?:she|he|her|his|they|them|it|that|this|those|these)\b|^\s*\w+(?:\s+\w+){0,3}\s*\?\s*$",
     re.IGNORECASE,
 )
-
-_PROGRESSED = "progressed on "
 
 # A follow-up that asks whether a new fact changes the answer before.
 _CHANGES = re.compile(
@@ -79,7 +79,7 @@ def standalone_question(
         "" if carried else next((t.content for t in reversed(history) if t.role == "user"), "")
     )
     # Therapies already given would draw passages about themselves, not about what comes next.
-    facts = [f for f in describe(context, lexicon) if not f.startswith(_PROGRESSED)]
+    facts = describe_facts(context, schema_of(lexicon), lexicon, therapies=False)
     extra = "; ".join(x for x in (previous.strip(), ", ".join(carried), ", ".join(facts)) if x)
     return f"{question.strip()} ({extra})" if extra else question
 
@@ -91,7 +91,7 @@ def _carried_concepts(
     the latest first (T-DXd and T-DM1 in "why T-DXd over T-DM1?"), then those the last answer
     leads with, leaving out the therapies already given."""
     named = {m.concept_id for m in lexicon.find(question)}
-    given = {*context.progressed_on, *context.prior_therapies}
+    given = {t for therapies in context.therapies.values() for t in therapies}
     answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
     asked = [t.content for t in reversed(history) if t.role == "user"]
     carried: list[str] = []
@@ -108,37 +108,11 @@ def _carried_concepts(
     return carried[:3]
 
 
-def describe(context: PatientContext, lexicon: Lexicon) -> list[str]:
-    """The known patient facts, in words."""
-    parts: list[str] = []
-    if context.her2.status is FactStatus.STATED:
-        parts.append(f"HER2-{context.her2.value}")
-    if context.hr.status is FactStatus.STATED:
-        parts.append(f"hormone receptor-{context.hr.value}")
-    if context.setting.status is FactStatus.STATED:
-        parts.append(f"{context.setting.value} disease")
-    if context.progressed_on:
-        parts.append(_PROGRESSED + ", ".join(lexicon.label(c) for c in context.progressed_on))
-    months = context.months_since_adjuvant
-    if months.status is FactStatus.STATED and months.value is not None:
-        parts.append(f"relapse {months.value:g} months after adjuvant therapy")
-    brain = context.brain_mets
-    if brain.status is FactStatus.NEGATED:
-        parts.append("no brain metastases")
-    elif brain.status is FactStatus.STATED:
-        state = (
-            brain.value.value.replace("_", "-") + " " if isinstance(brain.value, BrainMets) else ""
-        )
-        parts.append(f"{state}brain metastases")
-    if context.ild_history.is_true:
-        parts.append("history of interstitial lung disease")
-    if context.lvef.status is FactStatus.STATED:
-        parts.append(f"LVEF {context.lvef.value:g}%")
-    if context.heart_failure.is_true:
-        parts.append("heart failure")
-    if context.pregnant.is_true:
-        parts.append("pregnant")
-    return parts
+def describe(
+    context: PatientContext, lexicon: Lexicon, schema: FactSchema | None = None
+) -> list[str]:
+    """The known patient facts, in words (as the corpus's fact schema describes them)."""
+    return describe_facts(context, schema_of(lexicon) if schema is None else schema, lexicon)
 
 
 def assumptions(earlier: PatientContext, current: PatientContext, lexicon: Lexicon) -> list[str]:

@@ -8,16 +8,19 @@ name would be dropped in silence and the answer given for a patient without that
 from __future__ import annotations
 
 from guardrails.errors import CairnError
+from guardrails.facts import FactSchema, schema_of
 from guardrails.lexicon import ConceptKind, Lexicon
 
-THERAPY_KEYS = ("prior_therapies", "progressed_on")
 _THERAPY_KINDS = (ConceptKind.DRUG, ConceptKind.REGIMEN, ConceptKind.GROUP)
 
 
-def check_therapies(overrides: dict[str, str], lexicon: Lexicon) -> None:
+def check_therapies(
+    overrides: dict[str, str], lexicon: Lexicon, schema: FactSchema | None = None
+) -> None:
     """CairnError naming the first therapy name the lexicon does not know as a drug or
-    regimen."""
-    for key in THERAPY_KEYS:
+    regimen, for the facts the schema declares as lists of therapies."""
+    schema = schema_of(lexicon) if schema is None else schema
+    for key in (f.id for f in schema.facts if f.type == "therapies"):
         for name in (overrides.get(key) or "").split(","):
             name = name.strip()
             if not name or name.lower() == "unknown":

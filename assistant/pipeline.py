@@ -90,9 +90,11 @@ class Cairn:
     def context_of(
         self, question: str, history: list[Turn], overrides: dict[str, str] | None = None
     ) -> PatientContext:
-        check_therapies(overrides or {}, self.rules.lexicon)
+        check_therapies(overrides or {}, self.rules.lexicon, self.rules.facts)
         user_turns = [t.content for t in history if t.role == "user"]
-        return extract_context(question, user_turns, self.rules.lexicon, overrides)
+        return extract_context(
+            question, user_turns, self.rules.lexicon, overrides, self.rules.facts
+        )
 
     def ask(
         self,
@@ -255,7 +257,7 @@ class Cairn:
         users = [t.content for t in history if t.role == "user"]
         if not users:
             return PatientContext()
-        return extract_context(users[-1], users[:-1], self.rules.lexicon)
+        return extract_context(users[-1], users[:-1], self.rules.lexicon, schema=self.rules.facts)
 
     def _answer(
         self,

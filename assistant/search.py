@@ -45,7 +45,7 @@ def search_query(
     question = _without_negated_conditions(question, lexicon)
     if recommendation is None or primary not in (Intent.TREATMENT, Intent.GENERAL):
         return question
-    given = set(context.progressed_on)
+    given = set(context.role_therapies("progressed"))
     for mention in reversed(lexicon.find(question)):
         if mention.concept_id in given:
             question = question[: mention.start] + question[mention.end :]
@@ -60,7 +60,9 @@ def next_regimens(
     that contain no drug this patient should avoid: after first-line T-DXd plus pertuzumab,
     T-DXd is not the next regimen to dose; with heart failure, neither is T-DXd plus
     pertuzumab."""
-    given = {d for concept in context.progressed_on for d in lexicon.drugs_of(concept)}
+    given = {
+        d for concept in context.role_therapies("progressed") for d in lexicon.drugs_of(concept)
+    }
     # As the review reads a contraindication: the regimens it names, and any regimen with a
     # single drug it names (a regimen of a drug group does not make every member avoided).
     avoided = {c for c in recommendation.avoid if lexicon.kind_of(c) is ConceptKind.DRUG}

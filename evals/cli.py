@@ -109,7 +109,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     settings = load_settings()
     cairn = open_cairn(settings)
     source_ids = set(cairn.retriever.snapshot.sources)
-    suites = load_suites(EVALS_DIR, source_ids).select(args.suites)
+    suites = load_suites(EVALS_DIR, source_ids, cairn.rules.facts).select(args.suites)
     progress = TerminalProgress()
     with tempfile.TemporaryDirectory(prefix="cairn-naive-") as scratch:
         baselines: list[Baseline] = []

@@ -292,8 +292,6 @@ def _overrides(when: dict[str, Any]) -> tuple[tuple[str, str], ...]:
             low, high = value.get("min"), value.get("max")
             number = float(high) - 1 if high is not None else float(low or 0) + 1
             facts.append((key, f"{number:g}"))
-        elif key == "progressed_on":  # therapies, not a single fact
-            facts.append((key, str(value[0])))
         elif isinstance(value, list):
             facts.append((key, str(value[0]).lower()))
         elif isinstance(value, bool):
@@ -325,7 +323,11 @@ def pathway_cases(rules: RuleBook) -> Iterator[Case]:
             )
             yield _fault("not-preferred regimen as preferred", "pathway", text, context=context)
         for drug in situation.preferred:
-            given = (*context, ("prior_therapies", label(drug)), ("progressed_on", label(drug)))
+            roles = rules.facts.roles
+            given = (
+                *context,
+                *((roles[r], label(drug)) for r in ("given", "progressed") if r in roles),
+            )
             text = f"The recommended next treatment is {label(drug)}."
             yield _fault("regimen already given offered again", "pathway", text, context=given)
 

@@ -112,7 +112,7 @@ def run_mutations(cases: Sequence[Case], rules: RuleBook) -> MutationResult:
     result = MutationResult()
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for case in cases:
-        context = apply_overrides(PatientContext(), dict(case.context), rules.lexicon)
+        context = apply_overrides(PatientContext(), dict(case.context), rules.lexicon, rules.facts)
         verdict = review(
             case.text, case.question, context, case.passages, rules, grounded=case.grounded
         )

@@ -13,16 +13,15 @@ from typing import Any
 
 import yaml
 
+from assistant.settings import load_settings
 from guardrails.errors import CairnError
-from guardrails.lexicon import Lexicon
-from guardrails.overrides import KEYS as CONTEXT_KEYS
+from guardrails.facts import FactSchema
 from guardrails.overrides import parse_override
 from guardrails.yamlio import unknown_fields
 
 # Golden files written blind to the system: heldout-<category>.yaml (the first batch),
 # heldout2-<category>.yaml (the second); `heldout` selects every batch, `heldout2` one.
 HELD_OUT = "heldout"
-_NO_LEXICON = Lexicon()
 VERDICTS = ("pass", "warn", "block")
 
 
@@ -90,14 +89,19 @@ class Suites:
         )
 
 
-def load_suites(folder: Path, source_ids: set[str] | None = None) -> Suites:
-    """Load evals/golden/*.yaml and evals/adversarial/*.yaml; raise SuiteError on any problem."""
+def load_suites(
+    folder: Path, source_ids: set[str] | None = None, facts: FactSchema | None = None
+) -> Suites:
+    """Load evals/golden/*.yaml and evals/adversarial/*.yaml; raise SuiteError on any problem.
+    A case's context is checked against the fact schema (by default, of the configured corpus)."""
+    if facts is None:
+        facts = FactSchema.load(load_settings().corpus.rules_dir / "facts.yaml")
     problems: list[str] = []
     suites = Suites()
     for path in sorted((folder / "golden").glob("*.yaml")):
-        suites.golden.extend(_golden_file(path, problems, source_ids))
+        suites.golden.extend(_golden_file(path, problems, source_ids, facts))
     for path in sorted((folder / "adversarial").glob("*.yaml")):
-        suites.adversarial.extend(_adversarial_file(path, problems))
+        suites.adversarial.extend(_adversarial_file(path, problems, facts))
     ids = [c.id for c in suites.golden] + [c.id for c in suites.adversarial]
     problems.extend(
         f"case id '{i}' is used more than once"
@@ -137,24 +141,27 @@ def _patterns(
     return tuple(compiled)
 
 
-def _context(value: Any, where: str, problems: list[str]) -> dict[str, str]:
+def _context(value: Any, where: str, problems: list[str], facts: FactSchema) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
         problems.append(f"{where}: 'context' must be a mapping of patient facts")
         return {}
     for key, raw in value.items():
-        if key not in CONTEXT_KEYS:
-            problems.append(f"{where}: unknown context key '{key}' (use {', '.join(CONTEXT_KEYS)})")
+        if facts.get(str(key)) is None:
+            known = ", ".join(facts.ids) or "none: rules/facts.yaml declares no facts"
+            problems.append(f"{where}: unknown context key '{key}' (use {known})")
             continue
         try:  # the value as `--context` would take it (drug lists are checked when run)
-            parse_override(str(key), str(raw), _NO_LEXICON)
+            parse_override(str(key), str(raw), None, facts)
         except CairnError as exc:
             problems.append(f"{where}: context {key}: {exc}")
     return {str(k): str(v) for k, v in value.items()}
 
 
-def _golden_file(path: Path, problems: list[str], source_ids: set[str] | None) -> list[GoldenCase]:
+def _golden_file(
+    path: Path, problems: list[str], source_ids: set[str] | None, facts: FactSchema
+) -> list[GoldenCase]:
     data = _read(path, problems)
     category = data.get("category")
     if data and not (isinstance(category, str) and category.strip()):
@@ -189,7 +196,7 @@ def _golden_file(path: Path, problems: list[str], source_ids: set[str] | None) -
                 category=str(category),
                 question=str(entry.get("question", "")),
                 history=tuple(history),
-                context=_context(entry.get("context"), where, problems),
+                context=_context(entry.get("context"), where, problems, facts),
                 must_state=_patterns(entry.get("must_state"), where, "must_state", problems),
                 must_not_state=_patterns(
                     entry.get("must_not_state"), where, "must_not_state", problems
@@ -216,7 +223,7 @@ def _cases(
         yield entry, where
 
 
-def _adversarial_file(path: Path, problems: list[str]) -> list[AdversarialCase]:
+def _adversarial_file(path: Path, problems: list[str], facts: FactSchema) -> list[AdversarialCase]:
     data = _read(path, problems)
     check = str(data.get("check", path.stem))
     cases = []
@@ -234,7 +241,7 @@ def _adversarial_file(path: Path, problems: list[str]) -> list[AdversarialCase]:
                 check=check,
                 question=str(entry.get("question", "")),
                 answer=str(entry.get("answer", "")),
-                context=_context(entry.get("context"), where, problems),
+                context=_context(entry.get("context"), where, problems, facts),
                 expect=tuple(expect),
                 path=str(path),
             )

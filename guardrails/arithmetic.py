@@ -8,7 +8,7 @@ the per-kg or per-m2 dose times the patient's weight or body surface area.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from guardrails.dose_mentions import DoseMention, weight_in
 from guardrails.dose_table import PER_KG, PER_M2, BodySize, DoseRow, DoseTable
@@ -24,10 +24,12 @@ def body_surface_area(weight_kg: float, height_cm: float) -> float:
 
 def patient_measures(context: PatientContext, text: str = "") -> tuple[float | None, float | None]:
     """Weight (kg) and body surface area (m2) from the context, else a weight in the text."""
-    weight = context.weight_kg.value if context.weight_kg.is_true else weight_in(text)
-    bsa = context.bsa_m2.value if context.bsa_m2.is_true else None
-    if bsa is None and weight and context.height_cm.is_true and context.height_cm.value:
-        bsa = body_surface_area(weight, context.height_cm.value)
+    stated_weight, stated_bsa = context.role("weight"), context.role("surface_area")
+    height = context.role("height")
+    weight = stated_weight.value if stated_weight.is_true else weight_in(text)
+    bsa = stated_bsa.value if stated_bsa.is_true else None
+    if bsa is None and weight and height.is_true and height.value:
+        bsa = body_surface_area(weight, height.value)
     return weight, bsa
 
 
@@ -127,12 +129,14 @@ def _finding(
     )
 
 
-def derived_numbers(context: PatientContext, table: DoseTable, text: str = "") -> frozenset[str]:
+def derived_numbers(
+    context: PatientContext, table: DoseTable, text: str = "", measured: Iterable[str] = ()
+) -> frozenset[str]:
     """Numbers an answer may state that no source contains: the patient's own measurements and
     the dose totals computed from them (rounded as clinicians round them)."""
     weight, bsa = patient_measures(context, text)
     values: set[float] = set()
-    for fact in (context.weight_kg, context.height_cm, context.bsa_m2, context.lvef):
+    for fact in map(context.fact, measured):  # the facts the schema declares as numbers
         if fact.status.value == "stated" and isinstance(fact.value, int | float):
             values.add(float(fact.value))
     values.update(v for v in (weight, bsa) if v)

@@ -81,11 +81,14 @@ class Lexicon:
     concepts: dict[str, Concept] = field(default_factory=dict)
     _cache: dict[str, list[Mention]] = field(default_factory=dict, repr=False, compare=False)
     _drugs: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    origin: Path | None = field(default=None, repr=False, compare=False)  # the file it came from
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
         data = load_yaml(path)
-        return cls.from_data(data, str(path))
+        lexicon = cls.from_data(data, str(path))
+        lexicon.origin = path
+        return lexicon
 
     @classmethod
     def from_data(cls, data: Any, origin: str = "lexicon.yaml") -> Lexicon:

@@ -7,29 +7,14 @@ guideline recommends for this patient.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from guardrails.facts import FactSchema
 from guardrails.overrides import USER
-from guardrails.records import BrainMets, Fact, FactStatus, PatientContext, Recommendation
+from guardrails.records import Fact, FactStatus, PatientContext, Recommendation
 from guardrails.relations import Relation
 from guardrails.screen import Screened
-
-CONDITION_KEYS = (
-    "line",
-    "hr",
-    "her2",
-    "brain_mets",
-    "extracranial_progression",
-    "ild_history",
-    "ild_grade",
-    "heart_failure",
-    "pregnant",
-    "lvef",
-    "lvef_baseline",
-    "months_since_adjuvant",
-    "progressed_on",  # therapies the disease progressed on: any of the listed lexicon ids
-)
 
 
 @dataclass(frozen=True)
@@ -80,24 +65,29 @@ class Pathway:
     contraindications: tuple[Contraindication, ...]
     pitfalls: tuple[PatternRule, ...]
     emergencies: tuple[PatternRule, ...]
+    facts: FactSchema = field(default_factory=FactSchema)  # the `when` keys and their roles
+
+    def _key(self, role: str) -> str | None:
+        return self.facts.roles.get(role)
+
+    def _therapies(self, context: PatientContext, role: str) -> tuple[str, ...]:
+        return context.therapies.get(self._key(role) or "", ())
 
     def line_of(self, context: PatientContext) -> int | None:
         """The line of metastatic therapy the question is about: an early relapse counts as
         second line; otherwise the stated line, else the line implied by prior therapy. A line
         the user set (`--context line=3`, the app's field) is a correction and always wins."""
-        line = context.line.value if context.line.status is FactStatus.STATED else None
-        if line and context.line.evidence == USER:
+        stated = context.fact(self._key("line"))
+        line = stated.value if stated.status is FactStatus.STATED else None
+        if line and stated.evidence == USER:
             return min(int(line), 3)
-        months = context.months_since_adjuvant
-        if (
-            months.status is FactStatus.STATED
-            and months.value is not None
-            and not context.prior_therapies
-        ):
+        months = context.fact(self._key("relapse_interval"))
+        prior = self._therapies(context, "given")
+        if months.status is FactStatus.STATED and months.value is not None and not prior:
             return 2 if months.value <= self.early_relapse_months else 1
-        if context.line.status is FactStatus.STATED and context.line.value:
-            return min(int(context.line.value), 3)
-        given = set(context.prior_therapies) | set(context.progressed_on)
+        if line:
+            return min(int(line), 3)
+        given = set(prior) | set(self._therapies(context, "progressed"))
         if given & self.later_line_after:
             return 3
         if given & self.second_line_after:
@@ -110,7 +100,8 @@ class Pathway:
         line = self.line_of(context)
         for situation in self.situations:
             if all(
-                _holds(key, expected, context, line) for key, expected in situation.when.items()
+                self._holds(key, expected, context, line)
+                for key, expected in situation.when.items()
             ):
                 return situation
         return None
@@ -120,7 +111,7 @@ class Pathway:
         return [
             c
             for c in self.contraindications
-            if all(_holds(key, expected, context, line) for key, expected in c.when.items())
+            if all(self._holds(key, expected, context, line) for key, expected in c.when.items())
         ]
 
     def recommend(self, context: PatientContext) -> Recommendation | None:
@@ -139,15 +130,22 @@ class Pathway:
             source_ids=situation.sources,
         )
 
+    def _holds(self, key: str, expected: Any, context: PatientContext, line: int | None) -> bool:
+        if key == self._key("line"):
+            return line is not None and (
+                line in expected if isinstance(expected, list) else line == expected
+            )
+        if key in context.therapies or (
+            (spec := self.facts.get(key)) is not None and spec.type == "therapies"
+        ):
+            return bool(set(context.therapies.get(key, ())) & set(expected))
+        return holds(context.fact(key), expected, context)
 
-def _holds(key: str, expected: Any, context: PatientContext, line: int | None) -> bool:
-    if key == "line":
-        return line is not None and (
-            line in expected if isinstance(expected, list) else line == expected
-        )
-    if key == "progressed_on":
-        return bool(set(context.progressed_on) & set(expected))
-    fact: Fact[Any] = getattr(context, key)
+
+def holds(fact: Fact[Any], expected: Any, context: PatientContext) -> bool:
+    """A fact meets a `when` condition: `true` needs it stated, `false` negated or stated
+    false; a list is any of; `{min, max}` an inclusive range, with `fall: {from: <fact>, min,
+    max}` a fall from another fact's value as well; otherwise equal."""
     if isinstance(expected, bool):
         if expected:
             return fact.is_true
@@ -156,7 +154,7 @@ def _holds(key: str, expected: Any, context: PatientContext, line: int | None) -
         )
     if fact.status is not FactStatus.STATED or fact.value is None:
         return False
-    value = fact.value.value if isinstance(fact.value, BrainMets) else fact.value
+    value = fact.value
     if isinstance(expected, dict):
         fall = expected.get("fall")
         if fall is not None and not _falls(value, fall, context):
@@ -175,7 +173,7 @@ def _within(value: Any, bounds: dict[str, Any]) -> bool:
 def _falls(value: Any, fall: dict[str, Any], context: PatientContext) -> bool:
     """A fall from an earlier value of another fact (`{from: <fact>, min: 10}`): holds when that
     fact is stated and the difference is in range; an unknown earlier value never holds."""
-    earlier: Fact[Any] = getattr(context, fall["from"])
+    earlier = context.fact(fall["from"])
     if earlier.status is not FactStatus.STATED or earlier.value is None:
         return False
     return _within(earlier.value - value, fall)

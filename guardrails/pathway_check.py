@@ -73,7 +73,9 @@ def _already_failed(
     """A regimen the disease already progressed on, recommended again: the same drugs as a
     therapy that failed (a new partner, as in continuing an antibody with a new drug, is not
     the same regimen)."""
-    failed = {frozenset(lexicon.drugs_of(t) or {t}): t for t in context.progressed_on}
+    failed = {
+        frozenset(lexicon.drugs_of(t) or {t}): t for t in context.role_therapies("progressed")
+    }
     findings = []
     for pick in picks:
         drugs = frozenset(lexicon.drugs_of(pick.concept_id) or {pick.concept_id})

@@ -7,18 +7,25 @@ from pathlib import Path
 from typing import Any
 
 from guardrails.errors import RulesError
+from guardrails.facts import FactSchema, schema_of
 from guardrails.lexicon import Lexicon
-from guardrails.pathway import CONDITION_KEYS, Contraindication, Pathway, PatternRule, Situation
+from guardrails.pathway import Contraindication, Pathway, PatternRule, Situation
+from guardrails.pathway_when import when_problems
 from guardrails.relations import KINDS, Relation
 from guardrails.screen import Screened
 from guardrails.yamlio import load_yaml, unknown_fields
 
 
-def load_pathway(path: Path, lexicon: Lexicon) -> Pathway:
-    return parse_pathway(load_yaml(path), lexicon, str(path))
+def load_pathway(path: Path, lexicon: Lexicon, facts: FactSchema | None = None) -> Pathway:
+    return parse_pathway(load_yaml(path), lexicon, str(path), facts)
 
 
-def parse_pathway(data: Any, lexicon: Lexicon, origin: str) -> Pathway:
+def parse_pathway(
+    data: Any, lexicon: Lexicon, origin: str, facts: FactSchema | None = None
+) -> Pathway:
+    """The pathway; its `when` conditions are checked against the fact schema (by default the
+    one beside the lexicon's file)."""
+    facts = schema_of(lexicon) if facts is None else facts
     problems: list[str] = []
     if not isinstance(data, dict):
         raise RulesError([f"{origin}: expected a mapping with 'lines' and 'situations'"])
@@ -26,7 +33,7 @@ def parse_pathway(data: Any, lexicon: Lexicon, origin: str) -> Pathway:
     lines = data.get("lines") or {}
     if isinstance(lines, dict):
         problems += unknown_fields(lines, _LINES, f"{origin}: lines")
-    ids = _Ids(lexicon, problems)
+    ids = _Ids(lexicon, problems, facts)
     pathway = Pathway(
         early_relapse_months=float(lines.get("early_relapse_months", 12)),
         early_relapse_sources=tuple(lines.get("early_relapse_sources") or ()),
@@ -48,6 +55,7 @@ def parse_pathway(data: Any, lexicon: Lexicon, origin: str) -> Pathway:
             _pattern_rule(e, f"{origin}: emergencies[{i}]", problems)
             for i, e in enumerate(data.get("emergencies") or [])
         ),
+        facts=facts,
     )
     if not pathway.situations:
         problems.append(f"{origin}: no situations defined")
@@ -59,8 +67,8 @@ def parse_pathway(data: Any, lexicon: Lexicon, origin: str) -> Pathway:
 class _Ids:
     """Checks that regimen and drug ids exist in the lexicon."""
 
-    def __init__(self, lexicon: Lexicon, problems: list[str]) -> None:
-        self.lexicon, self.problems = lexicon, problems
+    def __init__(self, lexicon: Lexicon, problems: list[str], facts: FactSchema) -> None:
+        self.lexicon, self.problems, self.facts = lexicon, problems, facts
 
     def check(self, value: Any, where: str) -> tuple[str, ...]:
         items = value or []
@@ -110,33 +118,14 @@ def _when(
     if not isinstance(when, dict):
         problems.append(f"{where}: 'when' must be a mapping of conditions")
         return {}
-    for key in when:
-        if key not in CONDITION_KEYS:
-            problems.append(f"{where}: unknown condition '{key}' (use {', '.join(CONDITION_KEYS)})")
-    for key, expected in when.items():
-        if isinstance(expected, dict):
-            problems += _range_problems(expected, f"{where}: when.{key}")
-    if "progressed_on" in when and ids is not None:
-        therapies = ids.check(when["progressed_on"], f"{where}: when.progressed_on")
-        when = {**when, "progressed_on": therapies}
+    if ids is None:
+        return when
+    problems += when_problems(when, ids.facts, where)
+    for key, value in when.items():
+        spec = ids.facts.get(key)
+        if spec is not None and spec.type == "therapies":
+            when = {**when, key: ids.check(value, f"{where}: when.{key}")}
     return when
-
-
-def _range_problems(expected: dict[str, Any], where: str) -> list[str]:
-    """A numeric range: {min, max}, and optionally a fall from another fact's value."""
-    problems = unknown_fields(expected, ("min", "max", "fall"), where)
-    problems += [
-        f"{where}: '{k}' must be a number"
-        for k in ("min", "max")
-        if k in expected and not isinstance(expected[k], int | float)
-    ]
-    fall = expected.get("fall")
-    if fall is None:
-        return problems
-    if not isinstance(fall, dict) or fall.get("from") not in CONDITION_KEYS:
-        return [*problems, f"{where}.fall: 'from' must name a fact ({', '.join(CONDITION_KEYS)})"]
-    problems += unknown_fields(fall, ("from", "min", "max"), f"{where}.fall")
-    return problems
 
 
 def _situation(entry: Any, where: str, ids: _Ids, problems: list[str]) -> Situation:

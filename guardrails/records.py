@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 T = TypeVar("T")
 
@@ -38,58 +45,80 @@ class Fact(BaseModel, Generic[T]):
         return self.status is FactStatus.STATED and bool(self.value)
 
 
-class BrainMets(StrEnum):
-    NONE = "none"
-    STABLE = "stable"
-    ACTIVE = "active"
-    CNS_PREDOMINANT = "cns_predominant"
-
-
 class PatientContext(BaseModel):
-    """The clinical facts that change a recommendation, extracted from the question and history."""
+    """The patient facts that change a recommendation, keyed by the ids of the corpus's fact
+    schema (`corpus/rules/facts.yaml`): `facts` holds one `Fact` per fact, `therapies` the
+    lists of therapies (lexicon ids), and `roles` which fact plays a role the engine works with
+    (the line of therapy, the therapies progressed on, ...).
+
+        context.fact("lvef").value      # 45.0, or None when unknown
+        context.role_therapies("progressed")  # ("thp",)
+
+    It is written flat, one key per fact (`{"lvef": {...}, "progressed_on": [...]}`), and a
+    fact can be read as an attribute (`context.lvef`)."""
 
     model_config = ConfigDict(frozen=True)
 
-    her2: Fact[str] = Field(default_factory=Fact, description="positive | negative | low")
-    hr: Fact[str] = Field(default_factory=Fact, description="positive | negative")
-    setting: Fact[str] = Field(default_factory=Fact, description="metastatic | early")
-    line: Fact[int] = Field(
-        default_factory=Fact, description="Line of metastatic therapy asked about"
-    )
-    prior_therapies: tuple[str, ...] = Field(
-        (), description="Concept ids given for metastatic disease"
-    )
-    progressed_on: tuple[str, ...] = Field((), description="Concept ids the disease progressed on")
-    months_since_adjuvant: Fact[float] = Field(
-        default_factory=Fact,
-        description="Months from the end of (neo)adjuvant HER2 therapy to relapse",
-    )
-    brain_mets: Fact[BrainMets] = Field(default_factory=Fact)
-    extracranial_progression: Fact[bool] = Field(
-        default_factory=Fact,
-        description="Disease outside the brain progressing (negated: stable or controlled)",
-    )
-    ild_history: Fact[bool] = Field(default_factory=Fact)
-    ild_grade: Fact[float] = Field(
-        default_factory=Fact, description="Highest grade of ILD/pneumonitis stated (1-5)"
-    )
-    lvef: Fact[float] = Field(default_factory=Fact, description="Percent")
-    lvef_baseline: Fact[float] = Field(
-        default_factory=Fact, description="Percent, the pre-treatment value a fall is measured from"
-    )
-    heart_failure: Fact[bool] = Field(default_factory=Fact)
-    pregnant: Fact[bool] = Field(default_factory=Fact)
-    weight_kg: Fact[float] = Field(default_factory=Fact)
-    height_cm: Fact[float] = Field(default_factory=Fact)
-    bsa_m2: Fact[float] = Field(default_factory=Fact)
+    facts: dict[str, Fact[Any]] = Field(default_factory=dict)
+    therapies: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    roles: dict[str, str] = Field(default_factory=dict, description="role -> fact id")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat(cls, data: Any) -> Any:
+        """`PatientContext(lvef=Fact(...), progressed_on=("thp",))`: one keyword per fact."""
+        if not isinstance(data, dict) or not set(data) - {"facts", "therapies", "roles"}:
+            return data
+        facts = dict(data.get("facts") or {})
+        therapies = dict(data.get("therapies") or {})
+        for key, value in data.items():
+            if key in ("facts", "therapies", "roles"):
+                continue
+            if isinstance(value, list | tuple):
+                therapies[key] = tuple(value)
+            else:
+                facts[key] = value
+        return {"facts": facts, "therapies": therapies, "roles": data.get("roles") or {}}
+
+    @model_serializer(mode="wrap")
+    def _write_flat(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        return {**data.get("facts", {}), **data.get("therapies", {})}
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("_"):
+            facts = self.__dict__.get("facts") or {}
+            therapies = self.__dict__.get("therapies") or {}
+            if name in facts:
+                return facts[name]
+            if name in therapies:
+                return therapies[name]
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    def fact(self, fact_id: str | None) -> Fact[Any]:
+        """The fact of that id; an unknown fact when the context has none."""
+        return self.facts.get(fact_id or "") or Fact()
+
+    def role(self, role: str) -> Fact[Any]:
+        """The fact that plays a role ('line', 'weight', ...)."""
+        return self.fact(self.roles.get(role))
+
+    def role_therapies(self, role: str) -> tuple[str, ...]:
+        """The therapies of the fact playing 'given' or 'progressed'."""
+        return self.therapies.get(self.roles.get(role, ""), ())
 
     def known_facts(self) -> dict[str, Fact[object]]:
-        facts: dict[str, Fact[object]] = {}
-        for name in type(self).model_fields:
-            value = getattr(self, name)
-            if isinstance(value, Fact) and value.status is not FactStatus.UNKNOWN:
-                facts[name] = value
-        return facts
+        return {k: v for k, v in self.facts.items() if v.status is not FactStatus.UNKNOWN}
+
+    def replaced(self, facts: dict[str, Any]) -> PatientContext:
+        """A copy with some facts (a `Fact`) or therapy lists (a tuple) replaced."""
+        new_facts, new_therapies = dict(self.facts), dict(self.therapies)
+        for key, value in facts.items():
+            if isinstance(value, tuple):
+                new_therapies[key] = value
+            else:
+                new_facts[key] = value
+        return PatientContext(facts=new_facts, therapies=new_therapies, roles=self.roles)
 
 
 class Severity(StrEnum):

@@ -42,7 +42,7 @@ def review(
     findings.extend(check_reescalation(sentences, rules.doses, rules.lexicon))
     findings.extend(check_pathway(sentences, context, rules.pathway, rules.lexicon))
     if grounded:
-        derived = derived_numbers(context, rules.doses, f"{question}\n{text}")
+        derived = derived_numbers(context, rules.doses, f"{question}\n{text}", rules.facts.measured)
         findings.extend(
             check_grounding(sentences, passages, rules.lexicon, resolve_markers, derived)
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 from guardrails.dose_mentions import DoseVocabulary
 from guardrails.dose_table import DoseTable
 from guardrails.errors import RulesError
+from guardrails.facts import FactSchema
 from guardrails.lexicon import Lexicon
 from guardrails.measures import Measures
 from guardrails.pathway import Pathway
@@ -24,6 +25,7 @@ class RuleBook:
     doses: DoseTable
     pathway: Pathway
     measures: Measures = field(default_factory=Measures)
+    facts: FactSchema = field(default_factory=FactSchema)
 
     @classmethod
     def load(cls, folder: Path) -> RuleBook:
@@ -32,6 +34,11 @@ class RuleBook:
         lexicon = Lexicon.load(folder / "lexicon.yaml")  # the others refer to its ids
         doses = pathway = None
         measures = Measures()
+        facts = FactSchema()
+        try:
+            facts = FactSchema.load(folder / "facts.yaml", lexicon)  # optional
+        except RulesError as exc:
+            problems.extend(exc.problems)
         try:
             measures = Measures.load(folder / "measures.yaml")  # optional
         except RulesError as exc:
@@ -41,12 +48,12 @@ class RuleBook:
         except RulesError as exc:
             problems.extend(exc.problems)
         try:
-            pathway = load_pathway(folder / "pathway.yaml", lexicon)
+            pathway = load_pathway(folder / "pathway.yaml", lexicon, facts)
         except RulesError as exc:
             problems.extend(exc.problems)
         if problems or doses is None or pathway is None:
             raise RulesError(problems)
-        return cls(lexicon, doses, pathway, measures)
+        return cls(lexicon, doses, pathway, measures, facts)
 
     @cached_property
     def dose_vocabulary(self) -> DoseVocabulary:

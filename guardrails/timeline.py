@@ -1,7 +1,7 @@
 """Time and treatment history: months since adjuvant therapy, the line asked about, and the
 therapies given and progressed on in the metastatic setting.
 
-    months_since_adjuvant("relapsed 4 months after finishing adjuvant trastuzumab", 0, []).value
+    interval_since("relapsed 4 months after finishing adjuvant trastuzumab", 0, [], adjuvant).value
     # -> 4.0
 """
 
@@ -56,19 +56,10 @@ _DURATION = re.compile(
     r"[\s-]*(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|y)\b",
     re.I,
 )
-_ADJUVANT = re.compile(
-    r"\b(?:neo)?adjuvant|\(neo\)adjuvant|\bperioperative|\bpost[- ]?operative|\bcurative[- ]intent",
-    re.I,
-)
 _RELATION_AFTER = re.compile(r"^\s*(?:after|since|following|post|from|of)\b", re.I)
 _LATER = re.compile(
     r"^\s*(?:later|ago|afterwards|after (?:that|completion|finishing|completing|stopping))\b", re.I
 )
-_DURING = re.compile(
-    r"\b(?:during|while on|while receiving|on)\s+(?:\w+\s+){0,2}?(?:neo)?adjuvant\b", re.I
-)
-_DISEASE_FREE = re.compile(r"disease[- ]free interval|\bDFI\b|relapse[- ]free interval", re.I)
-_DE_NOVO = re.compile(r"\bde[- ]novo\b", re.I)
 
 _LINE = [
     (
@@ -114,24 +105,37 @@ _CLAUSE = re.compile(
 )
 
 
-def months_since_adjuvant(text: str, turn: int, earlier: Sequence[str]) -> Fact[Any]:
-    """Months from the end of (neo)adjuvant HER2 therapy to relapse, if the text says."""
-    de_novo = _DE_NOVO.search(text)
-    if de_novo and status_of(text, de_novo.start(), de_novo.end()) is FactStatus.STATED:
-        return Fact(value=None, status=FactStatus.NEGATED, evidence="de novo", turn=turn)
-    adjuvant_here = _ADJUVANT.search(text)
-    adjuvant_before = any(_ADJUVANT.search(t) for t in earlier)
-    if adjuvant_here and _DURING.search(text):
-        match = _DURING.search(text)
-        assert match is not None
-        return Fact(value=0.0, status=FactStatus.STATED, evidence=match.group(), turn=turn)
+def interval_since(
+    text: str,
+    turn: int,
+    earlier: Sequence[str],
+    event: re.Pattern[str],
+    during: re.Pattern[str] | None = None,
+    interval_names: re.Pattern[str] | None = None,
+    never: re.Pattern[str] | None = None,
+) -> Fact[Any]:
+    """Months from the end of an event (its words: `event`) to now, if the text says: a
+    duration right after the event's words ("4 months after finishing adjuvant therapy"), after
+    a name of the interval (`interval_names`: "disease-free interval of 8 months"), or "later"
+    once an earlier turn named the event. `during` words put it at 0; `never` words ("de novo")
+    say the event never happened (negated, no value). The corpus's fact schema gives the words.
+    """
+    if never is not None:
+        none = never.search(text)
+        if none and status_of(text, none.start(), none.end()) is FactStatus.STATED:
+            return Fact(value=None, status=FactStatus.NEGATED, evidence=none.group(), turn=turn)
+    event_here = event.search(text)
+    event_before = any(event.search(t) for t in earlier)
+    inside = during.search(text) if during is not None else None
+    if event_here and inside:
+        return Fact(value=0.0, status=FactStatus.STATED, evidence=inside.group(), turn=turn)
     for match in _DURATION.finditer(text):
         after = text[match.end() :]
         before = text[max(0, match.start() - 60) : match.start()]
         related = (
-            (adjuvant_here and (_RELATION_AFTER.match(after) or _LATER.match(after)))
-            or (adjuvant_here and _DISEASE_FREE.search(before))
-            or (adjuvant_before and _LATER.match(after))
+            (event_here and (_RELATION_AFTER.match(after) or _LATER.match(after)))
+            or (event_here and interval_names is not None and interval_names.search(before))
+            or (event_before and _LATER.match(after))
         )
         if related:
             return Fact(

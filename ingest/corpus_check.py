@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from guardrails.dose_table import SCHEDULES, DoseRow
+from guardrails.dose_table import PER_KG, PER_M2, SCHEDULES, DoseRow
 from guardrails.errors import CairnError, RulesError
 from guardrails.rules import RuleBook
 from ingest.corpus_info import CorpusInfo
@@ -42,9 +42,11 @@ def check_corpus(folder: Path, limits: SourceLimits | None = None) -> tuple[list
     texts = {item.source.id: item for item in loaded}
     problems.extend(_unknown_sources(rules, set(texts), folder / "rules"))
     problems.extend(_doses_in_sources(rules, texts, folder / "rules" / "doses.yaml"))
+    problems.extend(_doses_against_facts(rules, folder / "rules"))
     summary = (
         f"{len(loaded)} sources, {len(rules.lexicon.concepts)} lexicon entries, "
-        f"{len(rules.doses.rows)} dose rows, {len(rules.pathway.situations)} pathway situations"
+        f"{len(rules.doses.rows)} dose rows, {len(rules.pathway.situations)} pathway situations, "
+        f"{len(rules.facts.ids)} patient facts"
     )
     return problems, summary
 
@@ -84,6 +86,21 @@ def _unknown_sources(rules: RuleBook, known: set[str], folder: Path) -> list[str
         for source in sources
         if source not in known
     ]
+
+
+def _doses_against_facts(rules: RuleBook, folder: Path) -> list[str]:
+    """A dose per kg or per m2 needs the fact its total is worked out from (`role: weight` or
+    `role: surface_area` in facts.yaml)."""
+    problems = []
+    for unit, role in ((PER_KG, "weight"), (PER_M2, "surface_area")):
+        row = next((r for r in rules.doses.rows if r.unit == unit), None)
+        if row is not None and rules.facts.role(role) is None:
+            problems.append(
+                f"{folder / 'doses.yaml'}: dose '{row.id}' is in {unit}, but "
+                f"{folder / 'facts.yaml'} declares no fact with 'role: {role}'; add one (a number "
+                "in kg or m2) so the total dose can be checked"
+            )
+    return problems
 
 
 def _doses_in_sources(rules: RuleBook, texts: dict[str, LoadedSource], path: Path) -> list[str]:

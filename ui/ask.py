@@ -14,7 +14,8 @@ from assistant.conversation import Turn
 from assistant.pipeline import Cairn, Final, Restart, Token
 from assistant.records import Answer
 from guardrails.errors import CairnError
-from guardrails.records import BrainMets, FactStatus, PatientContext
+from guardrails.facts import FactSchema
+from guardrails.records import FactStatus, PatientContext
 from ui.errors import log, one_line, user_error
 from ui.render import (
     CHECKING,
@@ -26,18 +27,23 @@ from ui.render import (
 )
 
 UNKNOWN = "unknown"
-# Editable fields: (key of --context, label, choices or None for free text).
-FIELDS: list[tuple[str, str, list[str] | None]] = [
-    ("her2", "HER2", [UNKNOWN, "positive", "negative", "low"]),
-    ("hr", "HR", [UNKNOWN, "positive", "negative"]),
-    ("line", "Line of therapy", [UNKNOWN, "1", "2", "3"]),
-    ("months_since_adjuvant", "Months since adjuvant HER2 therapy", None),
-    ("brain_mets", "Brain metastases", [UNKNOWN, *(b.value for b in BrainMets)]),
-    ("ild_history", "ILD history", [UNKNOWN, "true", "false"]),
-    ("lvef", "LVEF (%)", None),
-    ("weight_kg", "Weight (kg)", None),
-    ("bsa_m2", "BSA (m2)", None),
-]
+Field = tuple[str, str, list[str] | None]  # key of --context, label, choices (None: free text)
+
+
+def fields_of(schema: FactSchema) -> list[Field]:
+    """The editable fields: the facts the corpus's schema shows in the app, in its order."""
+    fields: list[Field] = []
+    for spec in (f for f in schema.facts if f.ui and f.type != "therapies"):
+        if spec.type == "enum":
+            choices: list[str] | None = [UNKNOWN, *spec.values]
+        elif spec.type == "boolean":
+            choices = [UNKNOWN, "true", "false"]
+        else:
+            choices = [UNKNOWN, *spec.choices] if spec.choices else None
+        fields.append((spec.id, spec.label, choices))
+    return fields
+
+
 DISCLAIMER = (
     "Cairn supports, and does not replace, clinical judgement. Check every recommendation "
     "against the patient and the cited sources."
@@ -53,17 +59,20 @@ class Session:
 
 def field_values(cairn: Cairn, context: PatientContext) -> list[str]:
     """The context as the fields show it (the line is the one the pathway derives)."""
+    schema = cairn.rules.facts
     values = []
-    for key, _, _ in FIELDS:
-        if key == "line":
+    for key, _, choices in fields_of(schema):
+        spec = schema.get(key)
+        if spec is not None and spec.role == "line":
             line = cairn.rules.pathway.line_of(context)
             values.append(str(line) if line else UNKNOWN)
             continue
-        fact = getattr(context, key)
+        fact = context.fact(key)
         if fact.status is FactStatus.NEGATED:
-            values.append("none" if key == "brain_mets" else "false")
+            negated = spec.read.negated_value if spec is not None else None
+            values.append(negated or "false")
         elif fact.status is FactStatus.STATED and fact.value is not None:
-            value = fact.value.value if isinstance(fact.value, BrainMets) else fact.value
+            value = fact.value
             values.append(
                 str(value).lower()
                 if isinstance(value, bool)
@@ -72,7 +81,7 @@ def field_values(cairn: Cairn, context: PatientContext) -> list[str]:
                 else str(value)
             )
         else:
-            values.append(UNKNOWN if FIELDS[[k for k, _, _ in FIELDS].index(key)][2] else "")
+            values.append(UNKNOWN if choices else "")
     return values
 
 
@@ -111,6 +120,7 @@ class AskTab:
     def __init__(self, cairn: Cairn, audit: AuditLog) -> None:
         self.cairn = cairn
         self.audit = audit
+        self.n_fields = 0
 
     def build(self) -> None:
         session = gr.State(Session())
@@ -149,9 +159,11 @@ class AskTab:
                 findings = gr.Markdown(elem_id="cairn-findings")
                 with gr.Accordion("Patient details Cairn used (edit one to re-run)", open=True):
                     fields: list[gr.Dropdown | gr.Textbox] = []
-                    for row in range(0, len(FIELDS), 3):
+                    specs = fields_of(self.cairn.rules.facts)
+                    self.n_fields = len(specs)  # the outputs of every event, fixed here
+                    for row in range(0, len(specs), 3):
                         with gr.Row():
-                            fields.extend(_field(*spec) for spec in FIELDS[row : row + 3])
+                            fields.extend(_field(*spec) for spec in specs[row : row + 3])
                 gr.Markdown("**Sources** (click a citation number to open its passage)")
                 sources = gr.HTML(elem_id="cairn-sources")
         outputs = [chat, session, badge, findings, sources, question, *fields, *follow]
@@ -162,7 +174,7 @@ class AskTab:
         for button in follow:
             button.click(lambda label: label, button, question).then(self.respond, inputs, outputs)
         rerun_inputs = [chat, session, generator, *fields]
-        for (key, _, _), component in zip(FIELDS, fields, strict=True):
+        for (key, _, _), component in zip(specs, fields, strict=True):
             if isinstance(component, gr.Textbox):
                 events = [component.submit, component.blur]
             else:
@@ -209,7 +221,7 @@ class AskTab:
         history: list[Turn],
     ) -> Iterator[tuple[Any, ...]]:
         draft = ""
-        unchanged = [gr.update()] * (len(FIELDS) + 3)
+        unchanged = [gr.update()] * (self.n_fields + 3)
         try:
             for event in self.cairn.stream(
                 question, history, dict(session.overrides), generator=generator

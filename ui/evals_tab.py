@@ -53,7 +53,7 @@ class EvalsTab:
             return refused, gr.update(), gr.update(), gr.update(), gr.update()
         try:
             sources = set(self.cairn.retriever.snapshot.sources)
-            chosen = load_suites(EVALS_DIR, sources).select(names)
+            chosen = load_suites(EVALS_DIR, sources, self.cairn.rules.facts).select(names)
             result = run_eval(self.cairn, chosen, (), GradioProgress(progress))
         except CairnError as exc:
             raise user_error(f"The evaluation could not run: {exc}", "evals") from exc

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from assistant.generators.base import GenerationRequest
 from assistant.intent import LAYOUTS, Intent, Role, intents, roles
 from assistant.records import Evidence
+from guardrails.fact_words import populations as populations_of
 from guardrails.grounding import POPULATION_CLASS
 from guardrails.lexicon import ConceptKind
-from guardrails.records import FactStatus, PatientContext
 from guardrails.rules import RuleBook
 from guardrails.text import split_sentences
 from ingest.lexical import Tokenizer
@@ -87,7 +87,7 @@ class SentenceScorer:
         asked_line = request.line or max(
             (_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(query)), default=None
         )
-        populations = self._populations(query) | self._context_populations(request.context)
+        populations = self._populations(query) | populations_of(request.context, self.rules.facts)
         asked_roles = roles(query) - {Role.OTHER, Role.RECOMMENDATION}
         if Intent.TRIAL in intents(query):  # words that ask for results, not a trial name
             asked_roles.add(Role.RESULT)  # "what's the data behind it?" asks for results
@@ -147,15 +147,6 @@ class SentenceScorer:
             for m in lexicon.find(text)
             if (c := lexicon.get(m.concept_id)) is not None and c.drug_class == POPULATION_CLASS
         }
-
-    @staticmethod
-    def _context_populations(context: PatientContext) -> set[str]:
-        found = set()
-        if context.hr.status is FactStatus.STATED and context.hr.value == "positive":
-            found.add("hr-positive")
-        if context.brain_mets.status is FactStatus.STATED:
-            found.add("brain-metastases")
-        return found
 
     def _drugs(self, terms: Iterable[str]) -> set[str]:
         """The drugs a sentence names that some regimen combines (not supportive drugs)."""

@@ -47,7 +47,7 @@ def test_a_question_naming_no_trial_gets_no_trial_passages(mini_cairn: Cairn) ->
 def test_a_contraindicated_recommendation_is_not_the_lead(mini_cairn: Cairn) -> None:
     plan = plan_for(
         mini_cairn, "First-line treatment of widget disease?", Intent.TREATMENT,
-        {"ild_history": "true"},
+        {"lung_nodules": "true"},
     )  # fmt: skip
     lead = plan.lead[0].text
     assert "recommends zorbatinib" not in lead

@@ -122,7 +122,7 @@ def test_check_reviews_an_answer_file(
     answer.write_text("Zorbatinib plus velmab is the first-line treatment.")
     status, out, _ = run(
         capsys, "check", "--question", "first line?", "--answer", str(answer),
-        "--context", "ild_history=true", "--json",
+        "--context", "lung_nodules=true", "--json",
     )  # fmt: skip
     assert status == 1  # blocked
     review = json.loads(out)

@@ -15,7 +15,7 @@ from assistant.conversation import (
 from assistant.intent import Intent
 from guardrails.context import extract_context
 from guardrails.lexicon import Lexicon
-from guardrails.records import BrainMets, Fact, FactStatus, PatientContext
+from guardrails.records import Fact, FactStatus, PatientContext
 from tests.conftest import REAL_CORPUS
 
 LEXICON = Lexicon.load(REAL_CORPUS / "rules" / "lexicon.yaml")
@@ -157,7 +157,7 @@ def test_describe_puts_every_stated_fact_in_words() -> None:
         setting=stated("metastatic"),
         progressed_on=("thp", "trastuzumab-emtansine"),
         months_since_adjuvant=stated(4.0),
-        brain_mets=stated(BrainMets.CNS_PREDOMINANT),
+        brain_mets=stated("cns_predominant"),
         ild_history=stated(True),
         lvef=stated(45.0),
         heart_failure=stated(True),
@@ -181,7 +181,7 @@ def test_describe_leaves_out_unknown_uncertain_and_negated_booleans() -> None:
     context = PatientContext(
         her2=Fact(value="positive", status=FactStatus.UNCERTAIN),
         ild_history=Fact(value=False, status=FactStatus.NEGATED),
-        brain_mets=Fact(value=BrainMets.NONE, status=FactStatus.NEGATED),
+        brain_mets=Fact(value="none", status=FactStatus.NEGATED),
     )
     assert describe(context, LEXICON) == ["no brain metastases"]
     assert describe(PatientContext(), LEXICON) == []

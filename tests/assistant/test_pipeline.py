@@ -194,6 +194,6 @@ def test_cairn_does_not_block_its_own_answer_for_a_contraindicated_patient(
     mini_cairn: Cairn,
 ) -> None:
     answer = mini_cairn.ask(
-        "What is the first-line treatment of widget disease?", overrides={"ild_history": "true"}
+        "What is the first-line treatment of widget disease?", overrides={"lung_nodules": "true"}
     )
     assert answer.review.verdict is not Verdict.BLOCK

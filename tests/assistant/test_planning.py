@@ -115,7 +115,7 @@ def test_every_passage_of_a_plan_has_one_number_from_1_to_n(mini_cairn: Cairn) -
 
 @pytest.mark.integration
 def test_a_contraindication_joins_the_lead(mini_cairn: Cairn) -> None:
-    plan = first_line_plan(mini_cairn, Intent.TREATMENT, {"ild_history": "true"})
+    plan = first_line_plan(mini_cairn, Intent.TREATMENT, {"lung_nodules": "true"})
     warning = "Zorbatinib must not be given to patients with a history of nodular lung disease."
     lines = [line for line in plan.lead if line.text == warning]
     assert len(lines) == 1

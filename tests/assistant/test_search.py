@@ -21,7 +21,7 @@ SECOND_LINE = Recommendation(
 
 
 def test_a_treatment_query_drops_the_failed_drug_and_adds_the_situation_and_regimens() -> None:
-    context = PatientContext(progressed_on=("zorbatinib",))
+    context = PatientContext(progressed_on=("zorbatinib",), roles={"progressed": "progressed_on"})
     query = search_query(
         "After zorbatinib, what next?", Intent.TREATMENT, SECOND_LINE, context, LEXICON
     )
@@ -58,7 +58,7 @@ def test_without_preferred_regimens_the_first_two_acceptable_ones_are_named() ->
 
 @pytest.mark.parametrize("intent", [Intent.DOSE, Intent.TRIAL, Intent.SAFETY, Intent.DIFFERENCE])
 def test_other_questions_are_searched_as_asked(intent: Intent) -> None:
-    context = PatientContext(progressed_on=("zorbatinib",))
+    context = PatientContext(progressed_on=("zorbatinib",), roles={"progressed": "progressed_on"})
     assert search_query("zorbatinib?", intent, SECOND_LINE, context, LEXICON) == "zorbatinib?"
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from guardrails.context import extract_context
 from guardrails.lexicon import Lexicon
-from guardrails.records import BrainMets, FactStatus, PatientContext
+from guardrails.records import FactStatus, PatientContext
 
 LEXICON = Path(__file__).resolve().parents[2] / "corpus" / "rules" / "lexicon.yaml"
 
@@ -49,7 +49,7 @@ def test_a_negated_her2_status_states_nothing(lexicon: Lexicon) -> None:
 
 def test_no_brain_mets_is_negated(lexicon: Lexicon) -> None:
     c = context(lexicon, "HER2+ MBC, no brain mets")
-    assert (c.brain_mets.value, c.brain_mets.status) == (BrainMets.NONE, FactStatus.NEGATED)
+    assert (c.brain_mets.value, c.brain_mets.status) == ("none", FactStatus.NEGATED)
 
 
 def test_denies_ild_is_negated(lexicon: Lexicon) -> None:
@@ -86,16 +86,16 @@ def test_a_history_of_ild_is_stated(lexicon: Lexicon) -> None:
 
 
 def test_active_brain_mets(lexicon: Lexicon) -> None:
-    assert context(lexicon, "untreated brain metastases").brain_mets.value is BrainMets.ACTIVE
+    assert context(lexicon, "untreated brain metastases").brain_mets.value == "active"
 
 
 def test_stable_brain_mets_after_srs(lexicon: Lexicon) -> None:
-    assert context(lexicon, "stable brain mets after SRS").brain_mets.value is BrainMets.STABLE
+    assert context(lexicon, "stable brain mets after SRS").brain_mets.value == "stable"
 
 
 def test_cns_predominant_brain_mets(lexicon: Lexicon) -> None:
     c = context(lexicon, "isolated brain metastases that are progressing")
-    assert c.brain_mets.value is BrainMets.CNS_PREDOMINANT
+    assert c.brain_mets.value == "cns_predominant"
 
 
 def test_lvef_takes_the_current_value_of_a_fall(lexicon: Lexicon) -> None:

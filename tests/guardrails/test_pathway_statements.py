@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from guardrails.records import BrainMets, Fact, FactStatus, PatientContext
+from guardrails.records import Fact, FactStatus, PatientContext
 from guardrails.review import review
 from guardrails.rules import RuleBook
 
@@ -27,11 +27,9 @@ def context_for(when: dict[str, Any]) -> PatientContext:
         if key == "progressed_on":  # therapies, not a fact
             facts["progressed_on"] = tuple(expected)
             continue
-        if key == "brain_mets":
-            value = BrainMets(value)
         status = FactStatus.NEGATED if value is False else FactStatus.STATED
         facts[key] = Fact(value=value, status=status)
-    return PatientContext(**facts)
+    return PatientContext(**facts, roles=RULES.facts.roles)
 
 
 @pytest.mark.parametrize("situation", RULES.pathway.situations, ids=lambda s: s.id)

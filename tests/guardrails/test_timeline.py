@@ -1,12 +1,22 @@
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from guardrails.fact_reading import read_fact
+from guardrails.facts import FactSchema
 from guardrails.lexicon import Lexicon
-from guardrails.records import FactStatus
-from guardrails.timeline import lines_and_therapies, months_since_adjuvant
+from guardrails.records import Fact, FactStatus
+from guardrails.timeline import lines_and_therapies
 
 LEXICON = Path(__file__).resolve().parents[2] / "corpus" / "rules" / "lexicon.yaml"
+INTERVAL = FactSchema.load(LEXICON.parent / "facts.yaml").role("relapse_interval")
+
+
+def months_since_adjuvant(text: str, turn: int, earlier: list[str]) -> Fact[Any]:
+    """The corpus's relapse interval (months since adjuvant therapy), as the schema reads it."""
+    assert INTERVAL is not None
+    return read_fact(INTERVAL, text, turn, Lexicon(), earlier)
 
 
 @pytest.fixture(scope="module")
