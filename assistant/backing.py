@@ -103,7 +103,7 @@ def add_dose_facets(
     lexicon = rules.lexicon
     options = {d for r in (*recommendation.preferred, *recommendation.acceptable)
                for d in lexicon.drugs_of(r)}  # fmt: skip
-    named = [c for c in _therapies_named(question, context, lexicon, drugs_only=True)
+    named = [c for c in therapies_named(question, context, lexicon, drugs_only=True)
              if c in options]  # fmt: skip
     if named:
         _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules)
@@ -128,14 +128,14 @@ def add_asked_dose_facets(
     progressed on or one given as adjuvant therapy."""
     lexicon = rules.lexicon
     named = (
-        _therapies_named(original, context, lexicon)
-        or _therapies_named(question, context, lexicon)[:1]
+        therapies_named(original, context, lexicon)
+        or therapies_named(question, context, lexicon)[:1]
     )
     reduction = Role.REDUCTION in roles(question) or rules.measures.has_grade(question)
     _dose_facets(plan, list(dict.fromkeys(named)), retriever, rules, reduction, combined=True)
 
 
-def _therapies_named(
+def therapies_named(
     text: str, context: PatientContext, lexicon: Lexicon, drugs_only: bool = False
 ) -> list[str]:
     """The drugs (and regimens) a text names, leaving out those the disease progressed on and

@@ -89,6 +89,11 @@ def intents(question: str, lexicon: Lexicon | None = None) -> list[Intent]:
     return found or [Intent.GENERAL]
 
 
+def asks_for_choice(question: str) -> bool:
+    """Whether the question asks which therapy to give (a line, the next step, the options)."""
+    return bool(_CHOICE.search(question) or _TREATMENT_STRONG.search(question))
+
+
 class Role(StrEnum):
     RECOMMENDATION = "recommendation"
     DOSE = "dose"

@@ -30,7 +30,7 @@ from assistant.generators.llm import not_covered
 from assistant.language import language_decision, read_language
 from assistant.limits import check_size, normalized
 from assistant.overrides import check_therapies
-from assistant.planning import make_plan
+from assistant.planning import main_intent, make_plan
 from assistant.records import Answer, Evidence
 from assistant.retrieval import Filters, HybridRetriever, RetrievalResult, Retriever
 from assistant.safe_message import blocked_text
@@ -154,8 +154,11 @@ class Cairn:
         standalone = correct_spelling(
             standalone_question(question, history, context, lexicon), vocabulary, lexicon
         )
-        primary = follow_up_intent(question, history, lexicon)
         recommendation = self.rules.pathway.recommend(context)
+        primary = main_intent(
+            follow_up_intent(question, history, lexicon),
+            question, standalone, recommendation, context, self.rules,
+        )  # fmt: skip
 
         reading = read_language(asked, vocabulary, lexicon)
 

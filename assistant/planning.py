@@ -22,8 +22,9 @@ from assistant.backing import (
     add_trial_focus,
     add_trial_results,
     backing_for,
+    therapies_named,
 )
-from assistant.intent import Intent, intents
+from assistant.intent import Intent, asks_for_choice, intents
 from assistant.plan import Line, Plan
 from assistant.retrieval import Filters, RetrievalResult, Retriever
 from assistant.scope import ScopeDecision
@@ -33,6 +34,27 @@ from guardrails.lexicon import ConceptKind
 from guardrails.records import PatientContext, Recommendation
 from guardrails.rules import RuleBook
 from guardrails.safety import emergencies, pitfalls_asked
+
+
+def main_intent(
+    primary: Intent,
+    question: str,
+    standalone: str,
+    recommendation: Recommendation | None,
+    context: PatientContext,
+    rules: RuleBook,
+) -> Intent:
+    """A dose asked together with a choice ("what second-line treatment and dose?") names no
+    drug to dose but the therapies already given: it is the dose of the regimen the pathway
+    chooses, so the choice leads and its dose follows."""
+    if (
+        primary is Intent.DOSE
+        and recommendation is not None
+        and asks_for_choice(question)
+        and set(therapies_named(standalone, context, rules.lexicon)) <= set(context.prior_therapies)
+    ):
+        return Intent.TREATMENT
+    return primary
 
 
 def make_plan(

@@ -94,6 +94,14 @@ _PRIOR = re.compile(
     r"completed|currently on|was on|is on|while on)\b",
     re.I,
 )
+# A therapy named before the words of its failure ("THP failed", "T-DM1 and T-DXd, both
+# progressed"), with no word of time or purpose between: in "T-DXd after progression on THP"
+# and "tucatinib for progression" the therapy is the next one.
+_FAILED_AFTER = re.compile(
+    r"(?:(?!\b(?:after|post|following|before|then|now|for|at|if|when|to)\b)[^.;]){0,30}?"
+    rf"(?:{_PROGRESSION.pattern})",
+    re.I,
+)
 _AFTER_LINE = re.compile(r"\b(?:after|post|following|beyond|on|with)\s+(?:\w+\s+)?$", re.I)
 # A clause ends at punctuation, at "but", before a new question, and before what is planned
 # ("progressed on THP, planning T-DXd": T-DXd is not a therapy given).
@@ -174,7 +182,6 @@ def lines_and_therapies(
         start = boundary
         if not clause.strip():
             continue
-        progression = bool(_PROGRESSION.search(clause))
         for value, pattern in _LINE:
             match = pattern.search(clause)
             if match:
@@ -188,14 +195,16 @@ def lines_and_therapies(
                         evidence=clause.strip(),
                         turn=turn,
                     )
-        therapies = [
-            m.concept_id
-            for m in lexicon.find(clause)
-            if m.kind in (ConceptKind.DRUG, ConceptKind.REGIMEN)
-            and not EARLY_SETTING.search(clause[: m.start])  # "adjuvant trastuzumab"
-        ]
-        if progression:
-            progressed.extend(t for t in therapies if t not in progressed)
-        if progression or _PRIOR.search(clause):
-            priors.extend(t for t in therapies if t not in priors)
+        for mention in lexicon.find(clause):
+            if mention.kind not in (ConceptKind.DRUG, ConceptKind.REGIMEN) or EARLY_SETTING.search(
+                clause[: mention.start]  # "adjuvant trastuzumab"
+            ):
+                continue
+            before, after = clause[: mention.start], clause[mention.end :]
+            failed = _PROGRESSION.search(before) or _FAILED_AFTER.match(after)
+            therapy = mention.concept_id
+            if failed and therapy not in progressed:
+                progressed.append(therapy)
+            if (failed or _PRIOR.search(before)) and therapy not in priors:
+                priors.append(therapy)
     return line, priors, progressed

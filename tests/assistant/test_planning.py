@@ -8,7 +8,7 @@ import pytest
 from assistant.intent import Intent
 from assistant.pipeline import Cairn
 from assistant.plan import Line, Plan
-from assistant.planning import make_plan
+from assistant.planning import main_intent, make_plan
 from assistant.records import Evidence
 from assistant.retrieval import RetrievalResult
 from assistant.scope import ScopeDecision
@@ -141,3 +141,22 @@ def test_a_question_outside_the_corpus_gets_no_lead_or_extra_passages(mini_cairn
     )  # fmt: skip
     assert not plan.covered and plan.scope.reason == "not about widgets"
     assert (plan.lead, plan.facets, plan.extra, plan.notices) == ([], [], [], [])
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Progressed on zorbatinib plus velmab. Which 2nd-line regimen, dose?", Intent.TREATMENT),
+        ("After zorbatinib plus velmab, what second-line treatment and dose?", Intent.TREATMENT),
+        ("What is the second-line dose of velmab?", Intent.DOSE),
+        ("What is the dose of zorbatinib?", Intent.DOSE),
+    ],
+)
+def test_a_dose_asked_with_a_choice_and_no_drug_to_dose_asks_for_the_choice_first(
+    mini_cairn: Cairn, question: str, intent: Intent
+) -> None:
+    context = mini_cairn.context_of(question, [])
+    recommendation = mini_cairn.rules.pathway.recommend(context)
+    chosen = main_intent(Intent.DOSE, question, question, recommendation, context, mini_cairn.rules)
+    assert chosen is intent

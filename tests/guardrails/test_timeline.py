@@ -134,3 +134,29 @@ def test_a_planned_therapy_is_not_one_given(lexicon: Lexicon, text: str) -> None
     line, priors, progressed = lines_and_therapies(text, 0, lexicon)
     assert priors == ["thp"] and progressed == ["thp"]
     assert line.value in (None, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "given", "failed"),
+    [
+        ("T-DXd dose in second line after THP?", ["thp"], []),
+        ("Can I give tucatinib with capecitabine after T-DXd?", ["trastuzumab-deruxtecan"], []),
+        ("Is T-DXd an option after progression on THP?", ["thp"], ["thp"]),
+        (
+            "tucatinib to treat progression on T-DM1",
+            ["trastuzumab-emtansine"],
+            ["trastuzumab-emtansine"],
+        ),
+    ],
+)
+def test_a_therapy_asked_about_is_not_a_therapy_given(
+    lexicon: Lexicon, text: str, given: list[str], failed: list[str]
+) -> None:
+    """Only the therapies after the words of history ("after", "progression on") were given."""
+    _, priors, progressed = lines_and_therapies(text, 0, lexicon)
+    assert (priors, progressed) == (given, failed)
+
+
+def test_a_therapy_named_before_the_words_of_its_failure_was_given(lexicon: Lexicon) -> None:
+    _, priors, progressed = lines_and_therapies("THP and T-DM1 both failed", 0, lexicon)
+    assert priors == progressed == ["thp", "trastuzumab-emtansine"]
