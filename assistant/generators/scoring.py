@@ -27,7 +27,8 @@ from guardrails.text import split_sentences
 from ingest.lexical import Tokenizer
 from ingest.records import SourceStatus
 
-_HISTORY_CUES = re.compile(r"\b(20[01]\d|superseded|previous|older|history of the|used to)\b", re.I)
+_HISTORY_CUES = re.compile(r"\b(superseded|previous|older|history of the|used to)\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SKIP_LINE = re.compile(r"^\s*(#|\||---)")
 _LINE_WORDS = re.compile(r"\b(first|second|third|later)[- ]line\b", re.I)
 _LINE_ORDER = {"first": 1, "second": 2, "third": 3, "later": 3}
@@ -81,7 +82,10 @@ class SentenceScorer:
         # doses, not those of regimens with other partners.
         partners = self._partners(focus) if primary is Intent.DOSE else None
         population_focus = {f"c:{p}" for p in self._populations(query)}
-        wants_history = bool(_HISTORY_CUES.search(request.question))
+        evidence = list(evidence)
+        wants_history = bool(_HISTORY_CUES.search(request.question)) or _names_a_past_version(
+            request.question, evidence
+        )
         wants_subgroup = bool(_SUBGROUP.search(request.question))
         values = self.rules.measures.values(request.question)
         asked_line = request.line or max(
@@ -203,3 +207,13 @@ def query_weights(terms: list[str]) -> dict[str, float]:
     raw = {t: (2.0 if t.startswith("c:") else 1.0) for t in terms}
     total = sum(raw.values()) or 1.0
     return {t: w / total for t, w in raw.items()}
+
+
+def _names_a_past_version(question: str, evidence: Iterable[Evidence]) -> bool:
+    """A year in the question no later than a superseded source among the evidence ("ASCO
+    2018 vs 2014"): the question asks about past versions, so their passages keep their
+    weight. Read from the sources' front matter, so no year in code ages."""
+    superseded = [e.source.year for e in evidence if e.source.status is SourceStatus.SUPERSEDED]
+    if not superseded:
+        return False
+    return any(int(y) <= max(superseded) for y in _YEAR.findall(question))

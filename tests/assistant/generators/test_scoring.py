@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from assistant.generators.base import GenerationRequest
-from assistant.generators.scoring import SentenceScorer
+from assistant.generators.scoring import SentenceScorer, _names_a_past_version
 from assistant.intent import Intent
 from guardrails.records import PatientContext
 from guardrails.rules import RuleBook
+from ingest.records import SourceStatus
 from tests.conftest import FIXTURES
 from tests.evidence import make_evidence
 
@@ -148,3 +149,22 @@ def test_a_population_the_question_names_may_be_implied_by_the_sentence(
     question = "lung nodules: what is the standard approach, watchful waiting or a scan?"
     found = scores(scorer, question, text, Intent.TREATMENT, asked=question)
     assert found["The standard approach"] > found["Lung nodules are common findings."]
+
+
+@pytest.mark.parametrize(
+    ("question", "past"),
+    [
+        ("What did the 2019 guideline say?", True),
+        ("2019 vs 2024 guideline?", True),
+        ("What does the 2024 guideline say?", False),
+        ("Which guideline applies?", False),
+    ],
+)
+def test_a_year_up_to_a_superseded_source_asks_about_past_versions(
+    question: str, past: bool
+) -> None:
+    old = make_evidence(
+        "guideline-2019", year=2019, status=SourceStatus.SUPERSEDED, superseded_by="g-2024"
+    )
+    assert _names_a_past_version(question, [old, make_evidence(year=2024)]) is past
+    assert not _names_a_past_version(question, [make_evidence(year=2024)])
