@@ -148,7 +148,7 @@ def _configure_ask(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="K=V",
-        help="a patient fact, e.g. ild_history=true (repeatable)",
+        help="a patient fact: an id of rules/facts.yaml and its value (repeatable)",
     )
     parser.add_argument("--history", type=Path, help='JSON list of {"role", "content"} turns')
     parser.add_argument("--generator", help="extractive, openai or llamacpp (default: settings)")
@@ -195,7 +195,7 @@ def _configure_check(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="K=V",
-        help="a patient fact, e.g. months_since_adjuvant=4 (repeatable)",
+        help="a patient fact: an id of rules/facts.yaml and its value (repeatable)",
     )
     parser.add_argument("--json", action="store_true", help="print the Review as JSON")
 
@@ -222,7 +222,11 @@ def _pairs(items: list[str]) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise CairnError(f"'{item}' is not K=V.", "Write patient facts like --context lvef=45.")
+            raise CairnError(
+                f"'{item}' is not K=V.",
+                "Write patient facts like --context KEY=VALUE, a fact id of rules/facts.yaml "
+                "and its value.",
+            )
         pairs[key.strip()] = value.strip()
     return pairs
 

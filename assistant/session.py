@@ -12,7 +12,7 @@ from guardrails.errors import CairnError
 from guardrails.records import Review
 
 HISTORY_SHAPE = 'a JSON list of {"role": "user" or "assistant", "content": "..."} objects'
-FACTS_SHAPE = 'a JSON object of patient facts, e.g. {"lvef": 45, "ild_history": true}, or {}'
+FACTS_SHAPE = "a JSON object of patient facts keyed by the ids of rules/facts.yaml, or {}"
 
 
 def open_cairn(settings: Settings) -> Cairn:
@@ -74,7 +74,7 @@ def patient_facts(data: object, name: str) -> dict[str, str]:
         if isinstance(value, (dict, list)):
             raise CairnError(
                 f"The patient fact '{key}' in {name} is {_kind(value)}, not one value.",
-                'Give each fact one value; list therapies in one text: "THP, T-DM1".',
+                "Give each fact one value; list therapies in one text, separated by commas.",
             )
         if value is not None:
             facts[str(key)] = str(value).lower() if isinstance(value, bool) else str(value)

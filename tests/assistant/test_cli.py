@@ -313,7 +313,10 @@ def test_an_unknown_context_key_is_an_error_naming_the_keys(real: Workspace) -> 
 
 def test_a_context_without_a_value_is_an_error(real: Workspace) -> None:
     error = one_line_error(real.run("ask", "T-DXd dose?", "--context", "ild_history"))
-    assert error == "cairn: 'ild_history' is not K=V. Write patient facts like --context lvef=45."
+    assert error == (
+        "cairn: 'ild_history' is not K=V. Write patient facts like --context KEY=VALUE, a fact "
+        "id of rules/facts.yaml and its value."
+    )
 
 
 def test_an_unreadable_history_file_is_an_error(real: Workspace) -> None:

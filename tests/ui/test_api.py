@@ -134,7 +134,7 @@ def test_the_server_logs_one_line_per_user_error_not_a_traceback(
     lines = [line for line in log.splitlines() if line.startswith("cairn: /answer: ")]
     assert lines[-2:] == [
         "cairn: /answer: Cairn could not answer: context_json is not a JSON object but a list. "
-        'Give a JSON object of patient facts, e.g. {"lvef": 45, "ild_history": true}, or {}.',
+        "Give a JSON object of patient facts keyed by the ids of rules/facts.yaml, or {}.",
         "cairn: /answer: Cairn could not answer: The question is empty. Type a clinical "
         "question and ask again.",
     ]
