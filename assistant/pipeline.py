@@ -42,6 +42,7 @@ from assistant.scope import (
 )
 from assistant.search import search_query
 from assistant.settings import Settings
+from assistant.topic import index_of, read_topic, topic_notice
 from guardrails.context import extract_context
 from guardrails.errors import CairnError
 from guardrails.records import Passage, PatientContext, Review, Verdict
@@ -165,9 +166,12 @@ class Cairn:
         def judge(result: RetrievalResult) -> ScopeDecision:
             if reading.other_language:
                 return language_decision(reading, self.corpus)
+            index = index_of(self.retriever.snapshot)
+            topic = read_topic(question, lexicon, self.rules.measures, index, standalone)
             return judge_scope(
-                question, context, result, self.corpus, vocabulary, lexicon, self.settings.retrieval
-            )
+                question, context, result, self.corpus, vocabulary, lexicon,
+                self.settings.retrieval, topic,
+            )  # fmt: skip
 
         query = search_query(standalone, primary, recommendation, context, lexicon)
         started = time.perf_counter()
@@ -189,6 +193,18 @@ class Cairn:
         )
 
     def _write(self, qp: QuestionPlan, writer: Generator, outcome: Outcome) -> Iterator[Event]:
+        """The draft, opened by what the sources do not cover of the question's topic."""
+        scope = qp.plan.scope
+        if not (qp.plan.covered and scope.uncovered):
+            yield from self._draft(qp, writer, outcome)
+            return
+        notice = topic_notice(scope.uncovered, scope.subjects)
+        yield Token(f"{notice}\n\n")
+        yield from self._draft(qp, writer, outcome)
+        if outcome.covered:
+            outcome.draft = f"{notice}\n\n{outcome.draft}"
+
+    def _draft(self, qp: QuestionPlan, writer: Generator, outcome: Outcome) -> Iterator[Event]:
         """Stream the draft; on a generator failure fall back to the extractive answer."""
         if not qp.plan.covered:
             scope = qp.plan.scope
@@ -294,6 +310,7 @@ class Cairn:
             evidence_as_of=snapshot.manifest.evidence_as_of,
             generator=generator,
             covered=covered,
+            uncovered_topics=list(qp.plan.scope.uncovered) if covered else [],
             retrieved=[e.chunk.id for e in qp.plan.main],
             retrieved_sources=qp.plan.ranked_sources,
         )

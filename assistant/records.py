@@ -59,6 +59,11 @@ class Answer(BaseModel):
     evidence_as_of: dt.date | None = None
     generator: str
     covered: bool = True
+    uncovered_topics: list[str] = Field(
+        default_factory=list,
+        description="Topic words of the question the sources do not cover (the answer says so "
+        "first, then gives the closest material)",
+    )
     assumptions: list[str] = Field(
         default_factory=list, description="Facts carried from earlier turns"
     )

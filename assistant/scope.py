@@ -8,6 +8,13 @@ A question is outside the corpus when it states patient facts the corpus is not 
 negative disease for a HER2-positive corpus), names another condition ("gastric cancer"), asks
 about an excluded topic (drug prices), names a technical term the corpus never uses (a drug, a
 gene, a trial: "osimertinib", "EGFR", "KEYNOTE-522"), or retrieval finds nothing close.
+
+A question inside the corpus whose topic it does not hold ("reconstituted Enhertu vial, how
+long in the fridge?") is answered with the closest material, opened by a notice naming what the
+sources do not cover (`ScopeDecision.uncovered`): when the uncovered topic words carry at least
+`uncovered_topic_share` of the topic's weight (assistant/topic.py), or when retrieval is weak
+and some of its topic words are uncovered. Both only for a question that names a drug, regimen
+or drug group the corpus knows: another question's uncovered words are judged as before.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from dataclasses import dataclass
 
 from assistant.retrieval import RetrievalResult
 from assistant.settings import RetrievalSettings
+from assistant.topic import TopicReading
 from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.records import FactStatus, PatientContext
 from ingest.corpus_info import CorpusInfo
@@ -43,6 +51,8 @@ class ScopeDecision:
     covered: bool
     reason: str = ""
     notice: str = ""  # the answer's whole text when it is not the "not covered" one
+    uncovered: tuple[str, ...] = ()  # topic words the sources do not cover (answer opens so)
+    subjects: tuple[str, ...] = ()  # the drugs and regimens the question asks them about
 
 
 def judge_scope(
@@ -53,6 +63,7 @@ def judge_scope(
     vocabulary: frozenset[str],
     lexicon: Lexicon,
     settings: RetrievalSettings,
+    topic: TopicReading | None = None,
 ) -> ScopeDecision:
     for key, expected in info.context.items():
         fact = getattr(context, key, None)
@@ -70,13 +81,28 @@ def judge_scope(
             return ScopeDecision(False, f"the corpus does not cover {exclusion.reason}")
     names, acronyms = unknown_terms(question, vocabulary, lexicon)
     weak = not result.evidence or result.best_similarity < settings.min_similarity
-    if _names_a_concept(question, lexicon):
+    named = _names_a_concept(question, lexicon)
+    if named:
         acronyms = []  # "Tukysa pt, PCP started ...": an acronym beside a known drug is context
     if names or (acronyms and result.best_similarity < settings.min_similarity + 0.2):
         return ScopeDecision(False, f"the corpus never mentions {', '.join([*names, *acronyms])}")
+    reading = _uncovered_topic(topic, settings, weak) if named else None
+    if reading is not None and result.evidence:
+        return ScopeDecision(True, uncovered=reading.uncovered, subjects=reading.subjects)
     if weak:
         return ScopeDecision(False, "no passage of the corpus is close to the question")
     return ScopeDecision(True)
+
+
+def _uncovered_topic(
+    topic: TopicReading | None, settings: RetrievalSettings, weak: bool
+) -> TopicReading | None:
+    """The topic reading when an answer about a drug the corpus knows must open by saying what
+    of the topic the sources do not cover: the uncovered words weigh enough, or retrieval is
+    weak and some are uncovered."""
+    if topic is None or not topic.uncovered:
+        return None
+    return topic if topic.share >= settings.uncovered_topic_share or weak else None
 
 
 def _names_a_concept(question: str, lexicon: Lexicon) -> bool:

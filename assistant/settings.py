@@ -121,6 +121,13 @@ class RetrievalSettings(_Group):
     min_similarity: float = Field(
         0.40, ge=0.0, le=1.0, description="Below this dense similarity a question is off-corpus"
     )
+    uncovered_topic_share: float = Field(
+        0.45,
+        ge=0.0,
+        le=1.0,
+        description="From this share of a question's topic weight in words no source uses, "
+        "the answer opens by saying the sources do not cover them (assistant/topic.py)",
+    )
 
 
 class GeneratorName(StrEnum):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from guardrails.cues import Cues
 from guardrails.dose_table import PER_KG, PER_M2, SCHEDULES, DoseRow
 from guardrails.errors import CairnError, RulesError
 from guardrails.rules import RuleBook
@@ -44,10 +43,6 @@ def check_corpus(folder: Path, limits: SourceLimits | None = None) -> tuple[list
     problems.extend(_unknown_sources(rules, set(texts), folder / "rules"))
     problems.extend(_doses_in_sources(rules, texts, folder / "rules" / "doses.yaml"))
     problems.extend(_doses_against_facts(rules, folder / "rules"))
-    try:
-        Cues.load(folder / "rules" / "cues.yaml")
-    except RulesError as exc:
-        problems.extend(exc.problems)
     summary = (
         f"{len(loaded)} sources, {len(rules.lexicon.concepts)} lexicon entries, "
         f"{len(rules.doses.rows)} dose rows, {len(rules.pathway.situations)} pathway situations, "

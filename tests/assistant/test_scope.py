@@ -10,14 +10,17 @@ import pytest
 from assistant.records import Evidence
 from assistant.retrieval import RetrievalResult
 from assistant.scope import (
+    ScopeDecision,
     correct_spelling,
     judge_scope,
     not_covered_text,
     unknown_terms,
 )
 from assistant.settings import RetrievalSettings
+from assistant.topic import TopicReading
 from guardrails.context import extract_context
 from guardrails.lexicon import Lexicon
+from guardrails.measures import Measures
 from ingest.corpus_info import CorpusInfo
 from ingest.sources import load_sources
 from tests.conftest import REAL_CORPUS
@@ -159,3 +162,66 @@ def test_not_covered_text_gives_the_reason_and_lists_what_the_corpus_covers() ->
 def test_not_covered_text_without_a_reason_has_no_empty_brackets() -> None:
     text = not_covered_text(INFO, "")
     assert "does not answer this question, so" in text and "()" not in text
+
+
+# topic fidelity: what of the question's topic the sources do not cover -------------------------
+
+MEASURES = Measures.load(REAL_CORPUS / "rules" / "measures.yaml")
+
+
+def judge_topic(
+    question: str, topic: TopicReading, similarity: float = 0.9, found: bool = True
+) -> ScopeDecision:
+    context = extract_context(question, [], LEXICON)
+    return judge_scope(
+        question, context, result(similarity, found), INFO, VOCABULARY, LEXICON, SETTINGS, topic
+    )
+
+
+def test_an_uncovered_topic_is_answered_with_a_notice_not_refused() -> None:
+    topic = TopicReading(("fridge",), ("fridge",), 0.6, ("trastuzumab deruxtecan",))
+    decision = judge_topic("Enhertu vial, how long in the fridge?", topic)
+    assert decision.covered
+    assert decision.uncovered == ("fridge",)
+    assert decision.subjects == ("trastuzumab deruxtecan",)
+
+
+def test_an_uncovered_word_of_little_weight_changes_nothing() -> None:
+    topic = TopicReading(("reflux", "omeprazole"), ("reflux",), 0.3, ("neratinib",))
+    decision = judge_topic("nerlynx pt on omeprazole for reflux - fine?", topic)
+    assert decision.covered and decision.uncovered == ()
+
+
+def test_weak_retrieval_for_a_named_drug_with_an_uncovered_word_gets_the_closest_material() -> None:
+    topic = TopicReading(("filter",), ("filter",), 0.3, ("trastuzumab emtansine",))
+    decision = judge_topic("Kadcyla - D5W bag ok? filter?", topic, similarity=0.2)
+    assert decision.covered and decision.uncovered == ("filter",)
+
+
+def test_weak_retrieval_without_a_named_drug_is_still_outside_the_corpus() -> None:
+    topic = TopicReading(("fridge",), ("fridge",), 0.3, ())
+    assert not judge_topic("how long in the fridge?", topic, similarity=0.2).covered
+    assert not judge_topic("Kadcyla fridge?", topic, similarity=0.2, found=False).covered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Enhertu C3D1 ANC 0.8 x10^9/L, afebrile. hold?",
+        "kadcyla plt 40,000/mm3 today",
+        "T-DM1: ALT 4x ULN, hold?",
+        "cape for HER2CLIMB regimen, CrCl 40 mL/min. dose adj?",
+        "eribulin, ANC 1,200/uL on D8",
+    ],
+)
+def test_lab_values_and_units_are_measures_never_unknown_terms(question: str) -> None:
+    context = extract_context(question, [], LEXICON)
+    vocabulary = VOCABULARY | MEASURES.unit_words()
+    decision = judge_scope(question, context, result(0.9), INFO, vocabulary, LEXICON, SETTINGS)
+    assert decision.covered, decision.reason
+
+
+def test_a_question_naming_no_known_drug_gets_no_topic_notice() -> None:
+    topic = TopicReading(("antibiotic", "pneumonia"), ("antibiotic", "pneumonia"), 0.9, ())
+    decision = judge_topic("empiric antibiotic for outpatient pneumonia?", topic, similarity=0.3)
+    assert not decision.covered and decision.uncovered == ()
