@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from guardrails.cues import Cues
 from guardrails.dose_table import PER_KG, PER_M2, SCHEDULES, DoseRow
 from guardrails.errors import CairnError, RulesError
 from guardrails.rules import RuleBook
@@ -43,6 +44,11 @@ def check_corpus(folder: Path, limits: SourceLimits | None = None) -> tuple[list
     problems.extend(_unknown_sources(rules, set(texts), folder / "rules"))
     problems.extend(_doses_in_sources(rules, texts, folder / "rules" / "doses.yaml"))
     problems.extend(_doses_against_facts(rules, folder / "rules"))
+    problems.extend(_populations_against_facts(rules, texts))
+    try:
+        Cues.load(folder / "rules" / "cues.yaml")
+    except RulesError as exc:
+        problems.extend(exc.problems)
     summary = (
         f"{len(loaded)} sources, {len(rules.lexicon.concepts)} lexicon entries, "
         f"{len(rules.doses.rows)} dose rows, {len(rules.pathway.situations)} pathway situations, "
@@ -86,6 +92,23 @@ def _unknown_sources(rules: RuleBook, known: set[str], folder: Path) -> list[str
         for source in sources
         if source not in known
     ]
+
+
+def _populations_against_facts(rules: RuleBook, texts: dict[str, LoadedSource]) -> list[str]:
+    """A source's `population` names facts of facts.yaml, with values they can take."""
+    problems = []
+    for item in texts.values():
+        for key, value in item.source.population.items():
+            spec = rules.facts.get(key)
+            where = f"{item.source.path}: population"
+            if spec is None:
+                known = ", ".join(rules.facts.ids) or "none"
+                problems.append(
+                    f"{where}: '{key}' is not a fact of rules/facts.yaml; use one of: {known}"
+                )
+            elif spec.type == "enum" and value not in spec.values:
+                problems.append(f"{where}: {key} '{value}' is not one of {', '.join(spec.values)}")
+    return problems
 
 
 def _doses_against_facts(rules: RuleBook, folder: Path) -> list[str]:

@@ -40,7 +40,7 @@ class Source(BaseModel):
     population: dict[str, str] = Field(
         default_factory=dict,
         description="the patients the source is about when they are not the corpus's own "
-        "(e.g. {her2: low}); its passages rank lower unless a question names the source",
+        "(fact ids of rules/facts.yaml); its passages rank lower unless a question names it",
     )
     covers: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="subject id -> topics of it the source covers"

@@ -216,7 +216,7 @@ def validate_metadata(meta: dict[str, Any], path: Path) -> tuple[Source | None, 
 
     source_id = meta.get("id")
     if source_id is not None and not (isinstance(source_id, str) and ID_PATTERN.match(source_id)):
-        bad("id", "lowercase letters, digits and hyphens, e.g. destiny-breast03")
+        bad("id", "lowercase letters, digits and hyphens, e.g. guideline-2024")
     for field in ("title", "citation"):
         if field in meta and meta[field] is not None and not isinstance(meta[field], str):
             bad(field, "text")
@@ -251,13 +251,13 @@ def validate_metadata(meta: dict[str, Any], path: Path) -> tuple[Source | None, 
             for k, v in covers.items()
         )
     ):
-        bad("covers", "a mapping of subject: [topic, ...], e.g. tucatinib: [dosing, hepatic]")
+        bad("covers", "a mapping of subject: [topic, ...], e.g. a-drug-id: [dosing, hepatic]")
     population = meta.get("population")
     if population is not None and not (
         isinstance(population, dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in population.items())
     ):
-        bad("population", "a mapping of fact: value, e.g. {her2: low} or {setting: early}")
+        bad("population", "a mapping of fact: value, with the fact ids of rules/facts.yaml")
     status, successor = meta.get("status"), meta.get("superseded_by")
     if status == "superseded" and not successor:
         problems.append(

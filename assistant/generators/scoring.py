@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from assistant.generators.base import GenerationRequest
 from assistant.intent import LAYOUTS, Intent, Role, intents, roles
 from assistant.records import Evidence
+from guardrails.cues import cues_of
 from guardrails.fact_words import populations as populations_of
 from guardrails.grounding import POPULATION_CLASS
 from guardrails.lexicon import ConceptKind
@@ -55,6 +56,7 @@ class Candidate:
 class SentenceScorer:
     def __init__(self, rules: RuleBook) -> None:
         self.rules = rules
+        self.cues = cues_of(rules.lexicon)  # the corpus's words for a sentence's role
         self.tokenizer = Tokenizer(rules.lexicon)
         lexicon = rules.lexicon
         self._combined = {
@@ -92,7 +94,7 @@ class SentenceScorer:
             (_LINE_ORDER[m.lower()] for m in _LINE_WORDS.findall(query)), default=None
         )
         populations = self._populations(query) | populations_of(request.context, self.rules.facts)
-        asked_roles = roles(query) - {Role.OTHER, Role.RECOMMENDATION}
+        asked_roles = roles(query, self.cues) - {Role.OTHER, Role.RECOMMENDATION}
         if Intent.TRIAL in intents(query):  # words that ask for results, not a trial name
             asked_roles.add(Role.RESULT)  # "what's the data behind it?" asks for results
         first_roles = asked_roles or set(LAYOUTS[primary][0][1])
@@ -113,7 +115,7 @@ class SentenceScorer:
                     continue
                 terms = frozenset(self.tokenizer(text))
                 overlap = sum(w for t, w in weights.items() if t in terms)
-                sentence_roles = frozenset(roles(text))
+                sentence_roles = frozenset(roles(text, self.cues))
                 score = 0.65 * overlap + 0.35 * passage_weight
                 if focus and not focus & terms:
                     # a population ("ER+") is often implied by the sentence's context

@@ -136,3 +136,19 @@ def test_a_missing_corpus_description_is_a_problem(mini_corpus: Path) -> None:
     (mini_corpus / "corpus.yaml").unlink()
     problems, _ = check_corpus(mini_corpus)
     assert any(p.startswith(f"{mini_corpus / 'corpus.yaml'} not found") for p in problems)
+
+
+def test_doses_and_populations_are_checked_against_the_fact_schema(mini_corpus: Path) -> None:
+    trial = mini_corpus / "sources" / "zorba-trial.md"
+    edit(trial, "kind: trial\n", "kind: trial\npopulation: {her2: low}\n")
+    facts = mini_corpus / "rules" / "facts.yaml"
+    facts.write_text(facts.read_text().replace("    role: weight\n", ""))
+    problems, _ = check_corpus(mini_corpus)
+    assert any("population: 'her2' is not a fact of rules/facts.yaml" in p for p in problems)
+    assert any("dose 'velmab-loading' is in mg/kg" in p and "role: weight" in p for p in problems)
+
+
+def test_pathway_conditions_are_checked_against_the_fact_schema(mini_corpus: Path) -> None:
+    edit(mini_corpus / "rules" / "pathway.yaml", "when: {crcl: {max: 29.9}}", "when: {crcl: low}")
+    problems, _ = check_corpus(mini_corpus)
+    assert any("when.crcl: 'low' is not a number (in mL/min)" in p for p in problems)
