@@ -14,11 +14,12 @@ import yaml
 
 # Metrics where a higher value is better, and where a lower one is (the guardrail rates are
 # compared on their own below).
-_LOWER_IS_BETTER = ("forbidden_claim_rate",)
+_LOWER_IS_BETTER = ("forbidden_claim_rate", "duplicate_claim_rate")
 _HIGHER_IS_BETTER = (
     "recall_at_1", "recall_at_3", "recall_at_5", "recall_at_10", "mrr", "evidence_precision",
     "key_fact_coverage", "citation_validity", "numeric_grounding_rate", "not_covered_accuracy",
-    "answered_in_scope", "verdict_accuracy", "pass_rate",
+    "near_miss_accuracy", "answered_in_scope", "verdict_accuracy", "pass_rate",
+    "first_line_key_fact",
 )  # fmt: skip
 
 

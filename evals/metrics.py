@@ -3,6 +3,7 @@
 - retrieval: recall@k and reciprocal rank of the expected sources;
 - evidence: the share of cited passages that contain what they are cited for;
 - answer: key facts stated, forbidden claims made, numbers found in the cited passages;
+- shape: statements that repeat a claim, length in words, a key fact in the first line;
 - latency: percentiles.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from guardrails.answer import parse_answer
 from guardrails.text import numbers_in, strip_citations
+from ingest.lexical import STOPWORDS
 
 _CONTENT = re.compile(r"[a-z][a-z0-9-]{3,}|\d+(?:\.\d+)?")
 _STOP = frozenset(
@@ -79,6 +81,47 @@ def number_grounding(text: str, snippets: dict[int, str]) -> tuple[int, int]:
             total += 1
             good += number in available
     return good, total
+
+
+# Two statements make the same claim when, normalized (lower case, citation markers and
+# function words removed), each has at least this many words and numbers and they share at
+# least this part of them (Jaccard similarity of the two sets).
+SAME_CLAIM_MIN_TOKENS = 5
+SAME_CLAIM_OVERLAP = 0.6
+_CLAIM_TOKEN = re.compile(r"[a-z][a-z0-9-]+|\d+(?:\.\d+)?")
+_HEADING = re.compile(r"^\s*(?:#{1,6}\s+.*|\*\*[^*]+\*\*:?)\s*$")
+
+
+def claim_tokens(sentence: str) -> frozenset[str]:
+    """The words and numbers of a statement, without citations and function words."""
+    text = strip_citations(sentence).lower()
+    return frozenset(t for t in _CLAIM_TOKEN.findall(text) if t not in STOPWORDS)
+
+
+def same_claim(a: frozenset[str], b: frozenset[str]) -> bool:
+    if min(len(a), len(b)) < SAME_CLAIM_MIN_TOKENS:
+        return False
+    return len(a & b) / len(a | b) >= SAME_CLAIM_OVERLAP
+
+
+def duplicate_claims(text: str) -> int:
+    """Pairs of statements of the answer body that make the same claim."""
+    claims = [claim_tokens(s.text) for s in parse_answer(body_text(text))]
+    return sum(same_claim(a, b) for i, a in enumerate(claims) for b in claims[i + 1 :])
+
+
+def word_count(text: str) -> int:
+    """Words of the answer body (before the references), Markdown and citations left out."""
+    return len(re.findall(r"[A-Za-z0-9][A-Za-z0-9.,/%+-]*", strip_citations(body_text(text))))
+
+
+def first_line(text: str) -> str:
+    """The answer's first line of content: headings ('**Answer**') are skipped."""
+    raw = text.split("**References**")[0]
+    for line in raw.splitlines():
+        if line.strip() and not _HEADING.match(line):
+            return line.replace("**", "").strip()
+    return ""
 
 
 def percentile(values: Iterable[float], q: float) -> float:

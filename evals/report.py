@@ -53,10 +53,14 @@ def metrics_table(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         ("citation validity", "citation_validity"),
         ("numeric grounding", "numeric_grounding_rate"),
         ("not-covered accuracy", "not_covered_accuracy"),
+        ("near-miss accuracy", "near_miss_accuracy"),
+        ("duplicate-claim rate", "duplicate_claim_rate"),
+        ("answer length (median words)", "answer_words_median"),
+        ("key fact in the first line", "first_line_key_fact"),
         ("verdict accuracy", "verdict_accuracy"),
         ("golden pass rate", "pass_rate"),
     ]:
-        table.append((label, fmt(metrics[key]), "-", "-"))
+        table.append((label, fmt(metrics.get(key)), "-", "-"))
     guard = metrics["guardrails"]
     table.append(("guardrail catch rate", fmt(guard["catch_rate"]), "-", "-"))
     table.append(("guardrail false-positive rate", fmt(guard["false_positive_rate"]), "-", "-"))

@@ -19,6 +19,8 @@ from evals.suites import AdversarialCase, GoldenCase, Suites
 from ingest.pipeline import Progress, SilentProgress
 
 K_VALUES = (1, 3, 5, 10)
+# The golden category whose questions name a drug the corpus knows and a topic it does not hold.
+NEAR_MISS = "near miss"
 _PLACEHOLDER = "(previous answer)"
 
 
@@ -74,6 +76,8 @@ def _golden(cairn: Cairn, case: GoldenCase, baselines: Sequence[Baseline]) -> di
     supported, cited = m.citation_support(answer.text.split("**References**")[0], snippets)
     grounded, numbers = m.number_grounding(answer.text.split("**References**")[0], snippets)
     markers = len(answer.citations) + len(answer.invalid_markers)
+    says_not_covered = not answer.covered or bool(answer.uncovered_topics)
+    lead = m.first_line(answer.text)
     result: dict[str, Any] = {
         "id": case.id,
         "suite": "golden",
@@ -91,6 +95,13 @@ def _golden(cairn: Cairn, case: GoldenCase, baselines: Sequence[Baseline]) -> di
         "markers": [len(answer.citations), markers],
         "covered": answer.covered,
         "expected_covered": case.covered,
+        "uncovered_topics": list(answer.uncovered_topics),
+        "says_not_covered": says_not_covered,
+        "duplicate_claims": m.duplicate_claims(answer.text),
+        "words": m.word_count(answer.text),
+        "first_line_key_fact": any(p.search(lead) for p in case.must_state)
+        if case.must_state
+        else None,
         "verdict": answer.review.verdict.value,
         "expected_verdict": case.verdict,
         "findings": [
@@ -110,7 +121,7 @@ def _golden(cairn: Cairn, case: GoldenCase, baselines: Sequence[Baseline]) -> di
     result["passed"] = (
         all(facts)
         and not forbidden
-        and answer.covered == case.covered
+        and (answer.covered == case.covered or (not case.covered and says_not_covered))
         and answer.review.verdict.value == case.verdict
     )
     return result
@@ -156,6 +167,19 @@ def _metrics(golden: list[dict[str, Any]], adversarial: list[dict[str, Any]]) ->
         sum(not c["covered"] for c in out_of_scope), len(out_of_scope)
     )
     metrics["answered_in_scope"] = m.ratio(sum(c["covered"] for c in covered), len(covered))
+    near_miss = [c for c in golden if c["category"] == NEAR_MISS]
+    metrics["near_miss_accuracy"] = m.ratio(
+        sum(c["says_not_covered"] for c in near_miss), len(near_miss)
+    )
+    answered = [c for c in golden if c["covered"]]
+    metrics["duplicate_claim_rate"] = m.ratio(
+        sum(c["duplicate_claims"] > 0 for c in answered), len(answered)
+    )
+    metrics["answer_words_median"] = round(m.percentile((c["words"] for c in answered), 0.5), 1)
+    leads = [c for c in covered if c["covered"] and c["first_line_key_fact"] is not None]
+    metrics["first_line_key_fact"] = m.ratio(
+        sum(c["first_line_key_fact"] for c in leads), len(leads)
+    )
     metrics["verdict_accuracy"] = m.ratio(
         sum(c["verdict"] == c["expected_verdict"] for c in golden), len(golden)
     )

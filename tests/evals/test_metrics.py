@@ -134,8 +134,17 @@ def golden_case(
     verdict: str = "pass",
     forbidden: list[str] | None = None,
     passed: bool = True,
+    uncovered: list[str] | None = None,
+    duplicates: int = 0,
+    words: int = 100,
+    first_line_fact: bool | None = True,
 ) -> dict[str, Any]:
     return {
+        "uncovered_topics": uncovered or [],
+        "says_not_covered": not covered or bool(uncovered),
+        "duplicate_claims": duplicates,
+        "words": words,
+        "first_line_key_fact": first_line_fact,
         "suite": "golden",
         "category": category,
         "recall": recall,
@@ -172,9 +181,10 @@ def aggregated() -> dict[str, Any]:
         # out of scope: retrieval and key facts are not measured on it
         golden_case(
             "out of scope", {"1": 0.0, "3": 0.0, "5": 0.0, "10": 0.0}, 0.0, {"z": False},
-            covered=False, expected_covered=False,
+            covered=False, expected_covered=False, first_line_fact=None, words=30,
         ),
     ]  # fmt: skip
+    golden[0].update(duplicate_claims=2, words=300, first_line_key_fact=False)
     adversarial = [
         adversarial_case("doses", ["doses.wrong-amount"], True),
         adversarial_case("doses", ["doses.wrong-unit"], False),
@@ -184,6 +194,28 @@ def aggregated() -> dict[str, Any]:
         adversarial_case("pathway", [], True),
     ]
     return _metrics(golden, adversarial)
+
+
+def test_shape_metrics_count_answered_questions(aggregated: dict[str, Any]) -> None:
+    assert aggregated["duplicate_claim_rate"] == 0.5  # one of the two answered repeats a claim
+    assert aggregated["answer_words_median"] == 200.0  # 300 and 100 words; not covered left out
+    assert aggregated["first_line_key_fact"] == 0.5
+
+
+def test_near_miss_accuracy_counts_answers_that_say_the_topic_is_not_covered() -> None:
+    near = {"1": 0.0, "3": 0.0, "5": 0.0, "10": 0.0}
+    golden = [
+        golden_case("near miss", near, 0.0, {}, covered=False, expected_covered=False),
+        golden_case("near miss", near, 0.0, {}, expected_covered=False, uncovered=["fridge"]),
+        golden_case("near miss", near, 0.0, {}, expected_covered=False),
+    ]
+    metrics = _metrics(golden, [])
+    assert metrics["near_miss_accuracy"] == 0.6667
+    assert metrics["not_covered_accuracy"] == 0.3333  # only the first is "not covered" whole
+
+
+def test_no_near_miss_questions_score_one() -> None:
+    assert _metrics([], [])["near_miss_accuracy"] == 1.0
 
 
 def test_retrieval_metrics_average_over_covered_questions(aggregated: dict[str, Any]) -> None:
@@ -229,3 +261,40 @@ def test_latency_and_categories_are_summarised(aggregated: dict[str, Any]) -> No
 def test_a_run_without_golden_questions_makes_no_forbidden_claims() -> None:
     metrics = _metrics([], [adversarial_case("doses", ["doses.wrong-amount"], True)])
     assert metrics["forbidden_claim_rate"] == 0.0
+
+
+# --- answer shape -------------------------------------------------------------------------------
+
+REPEATED = """**Answer**
+- ASCO Recommendation 1.1: THP is the preferred first-line regimen for HER2-positive MBC. [1]
+- Per ASCO Recommendation 1.1, THP is the preferred first-line regimen for HER2-positive MBC. [2]
+- Trastuzumab deruxtecan is given at 5.4 mg/kg every 3 weeks. [3]
+
+**References**
+1. ASCO 2022, Recommendation 1.1 is the preferred first-line regimen for HER2-positive MBC."""
+
+
+def test_two_statements_of_the_same_claim_are_a_duplicate_pair() -> None:
+    assert m.duplicate_claims(REPEATED) == 1
+
+
+def test_statements_sharing_a_drug_but_not_a_claim_are_not_duplicates() -> None:
+    text = f"- {LABEL} [1]\n- {TRIAL} [2]\n- T-DXd is given every 3 weeks until progression. [1]"
+    assert m.duplicate_claims(text) == 0
+
+
+def test_short_statements_are_never_duplicates() -> None:
+    assert not m.same_claim(m.claim_tokens("Hold T-DXd. [1]"), m.claim_tokens("Hold T-DXd. [2]"))
+
+
+def test_word_count_leaves_out_references_citations_and_markdown() -> None:
+    assert (
+        m.word_count("**Answer**\n- Hold T-DXd at 5.4 mg/kg. [1]\n\n**References**\n1. x y z") == 6
+    )
+
+
+def test_the_first_line_skips_headings() -> None:
+    assert m.first_line(REPEATED).startswith("- ASCO Recommendation 1.1: THP is the preferred")
+    assert m.first_line("**The sources do not cover fridge; closest material:**\n\n- X. [1]") == (
+        "- X. [1]"
+    )

@@ -34,6 +34,11 @@ def golden_case(case_id: str, category: str, passed: bool, **fields: Any) -> dic
         "markers": [1, 1],
         "covered": True,
         "expected_covered": True,
+        "uncovered_topics": [],
+        "says_not_covered": False,
+        "duplicate_claims": 0,
+        "words": 3,
+        "first_line_key_fact": passed,
         "verdict": "pass",
         "expected_verdict": "pass",
         "findings": [],
@@ -143,7 +148,7 @@ def test_the_metrics_table_marks_missing_baselines_with_a_dash() -> None:
         (label, (cairn, naive, bm25)) for label, cairn, naive, bm25 in metrics_table(result)
     )
     assert rows["recall@1"] == ("1.000", "-", "-")
-    assert len(rows) == 15
+    assert len(rows) == 19  # 15, and near-miss accuracy, duplicate claims, length, first line
 
 
 def test_failing_cases_show_what_was_wrong_and_passing_ones_are_left_out() -> None:

@@ -89,7 +89,8 @@ def test_the_real_adversarial_suites_have_faulty_and_clean_answers(real_suites: 
 @pytest.mark.parametrize(
     ("names", "golden_files", "adversarial_files"),
     [
-        (["golden"], 40, 0),  # 13 categories with two held-out files each, and bedside management
+        (["golden"], 42, 0),  # 13 categories with two held-out files each, bedside management,
+        # the choice-and-dose batch and the near misses
         (["adversarial"], 0, 6),
         (["first line"], 3, 0),  # the category: its file and its held-out files
         (["first-line", "arithmetic"], 1, 1),
