@@ -64,7 +64,7 @@ test: setup browser
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cairn corpus check --coverage
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 eval: index
 	$(BIN)/cairn eval --report var/reports/latest

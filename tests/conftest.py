@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -63,13 +64,21 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> IndexLocation:
 
 @pytest.fixture(scope="session")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings over the real corpus with an index built once per test session."""
+    """Settings over the real corpus with an index built once per test run: under pytest-xdist
+    the first worker builds it in the run's shared directory, and every worker answers from its
+    own copy (7 MB; embedding the corpus again would take minutes)."""
     from assistant.indexing import ingest
 
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        built = tmp_path_factory.getbasetemp().parent / "real-index"  # this run's, not older runs'
+    else:
+        built = tmp_path_factory.mktemp("real-index-built")
+    with FileLock(f"{built}.lock"):
+        if not (built / "index" / "manifest.json").is_file():
+            ingest(make_settings(REAL_CORPUS, built))
     data = tmp_path_factory.mktemp("real-index")
-    settings = make_settings(REAL_CORPUS, data)
-    ingest(settings)
-    return settings
+    shutil.copytree(built / "index", data / "index")
+    return make_settings(REAL_CORPUS, data)
 
 
 @pytest.fixture(scope="session")

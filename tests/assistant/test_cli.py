@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.settings import Settings
 from tests.conftest import FIXTURES, REAL_CORPUS, free_port
 
 pytestmark = pytest.mark.integration
@@ -79,8 +80,10 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> Ingested:
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+def real(tmp_path_factory: pytest.TempPathFactory, real_settings: Settings) -> Iterator[Workspace]:
+    """The real corpus with a copy of the session's index: its ingest has nothing to embed."""
     ws = workspace(tmp_path_factory.mktemp("cli-real"), REAL_CORPUS)
+    shutil.copytree(real_settings.index.index_dir, ws.data / "index")
     done = ws.run("ingest")
     assert done.returncode == 0, done.stderr
     yield ws

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.settings import Settings
 from tests.conftest import FIXTURES, REAL_CORPUS, free_port, listening
 
 EDITOR = ("editor", "correct horse battery staple")
@@ -32,10 +33,13 @@ class Served:
 
 
 @contextlib.contextmanager
-def serve(root: Path, source: Path) -> Iterator[Served]:
-    """`cairn ingest` then `cairn serve` over a copy of the corpus at `source`."""
+def serve(root: Path, source: Path, index_of: Path | None = None) -> Iterator[Served]:
+    """`cairn ingest` then `cairn serve` over a copy of the corpus at `source`; `index_of`: a
+    data directory whose index of the same corpus is copied first (ingest then embeds nothing)."""
     corpus, data = root / "corpus", root / "var"
     shutil.copytree(source, corpus)
+    if index_of is not None:
+        shutil.copytree(index_of / "index", data / "index")
     env = {
         **os.environ,
         "CAIRN_CORPUS_DIR": str(corpus),
@@ -62,8 +66,9 @@ def serve(root: Path, source: Path) -> Iterator[Served]:
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with serve(tmp_path_factory.mktemp("served"), REAL_CORPUS) as app:
+def served(tmp_path_factory: pytest.TempPathFactory, real_settings: Settings) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("served")
+    with serve(root, REAL_CORPUS, real_settings.index.data_dir) as app:
         yield app
 
 
