@@ -121,7 +121,7 @@ def test_history_of_the_wrong_shape_names_the_fix(
 
 def test_an_unknown_patient_fact_names_the_known_ones(mini_client: Client) -> None:
     message = api_error(mini_client, "dose?", "[]", '{"bogus": 1}', "", api_name="/answer")
-    assert "Unknown patient fact 'bogus'" in message and "ild_history" in message
+    assert "Unknown patient fact 'bogus'" in message and "lung_nodules" in message  # its facts
 
 
 def test_the_server_logs_one_line_per_user_error_not_a_traceback(
