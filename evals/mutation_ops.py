@@ -17,6 +17,7 @@ from typing import Any
 from guardrails.answer import parse_answer
 from guardrails.dose_mentions import find_doses
 from guardrails.dose_table import PER_KG, PER_M2, DoseRow, describe_days
+from guardrails.facts import FactSchema, FactSpec
 from guardrails.lexicon import ConceptKind
 from guardrails.records import Passage, PatientContext
 from guardrails.review import review
@@ -284,14 +285,18 @@ def _unit_spellings(amount_text: str) -> list[str]:
     return out
 
 
-def _overrides(when: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """A patient context in which a rule's `when` holds."""
+def _overrides(when: dict[str, Any], schema: FactSchema) -> tuple[tuple[str, str], ...]:
+    """A patient context in which a rule's `when` holds: a number inside the range (the middle
+    of the fact's bounds when the range has none) and, for a fall from another fact's earlier
+    value, that earlier value high enough."""
     facts = []
     for key, value in when.items():
         if isinstance(value, dict):
-            low, high = value.get("min"), value.get("max")
-            number = float(high) - 1 if high is not None else float(low or 0) + 1
+            number = _inside(value.get("min"), value.get("max"), schema.get(key))
             facts.append((key, f"{number:g}"))
+            fall = value.get("fall")
+            if isinstance(fall, dict):
+                facts.append((fall["from"], f"{number + float(fall.get('min') or 0) + 1:g}"))
         elif isinstance(value, list):
             facts.append((key, str(value[0]).lower()))
         elif isinstance(value, bool):
@@ -301,18 +306,27 @@ def _overrides(when: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(facts)
 
 
+def _inside(low: Any, high: Any, spec: FactSpec | None) -> float:
+    if high is not None and (low is None or float(high) - 1 >= float(low)):
+        return float(high) - 1
+    if low is not None:
+        return float(low) + 1 if high is None else (float(low) + float(high)) / 2
+    bounds = spec.bounds if spec is not None and spec.bounds is not None else (0, 2)
+    return (float(bounds[0]) + float(bounds[1])) / 2
+
+
 def pathway_cases(rules: RuleBook) -> Iterator[Case]:
     """Regimens the pathway rules out for a patient, presented as the recommendation; and the
     pathway's own statements, which must pass."""
     label = rules.lexicon.label
     pathway = rules.pathway
     for rule in pathway.contraindications:
-        context = _overrides(rule.when)
+        context = _overrides(rule.when, rules.facts)
         for drug in rule.drugs:
             text = f"{label(drug)[0].upper()}{label(drug)[1:]} is recommended for this patient."
             yield _fault("contraindicated drug recommended", "pathway", text, context=context)
     for situation in pathway.situations:
-        context = _overrides(situation.when)
+        context = _overrides(situation.when, rules.facts)
         yield _clean("pathway statement", situation.statement, context=context)
         for regimen in situation.first_line_regimens:
             text = f"The recommended treatment now is {label(regimen)}."
