@@ -116,7 +116,7 @@ def test_a_follow_up_carries_the_facts_and_the_drugs_of_earlier_turns(
     assert answer.context.ild_history.is_true
     assert answer.context.progressed_on == ("thp",)
     assert "history of interstitial lung disease" in answer.assumptions
-    assert "T-DXd is avoided" in answer.text
+    assert "T-DXd needs caution" in answer.text
     alone = real_cairn.ask("what next?")
     assert not alone.context.ild_history.known and alone.assumptions == []
 
@@ -142,7 +142,7 @@ def test_a_fact_given_as_an_override_is_used_and_marked_as_set_by_the_user(
     )
     assert answer.context.ild_history.is_true
     assert answer.context.ild_history.evidence == "set by user"
-    assert "T-DXd is avoided" in answer.text
+    assert "T-DXd needs caution" in answer.text
 
 
 def test_filters_restrict_the_retrieved_passages(real_cairn: Cairn) -> None:

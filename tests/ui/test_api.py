@@ -35,7 +35,7 @@ def test_answer_takes_history_and_context(client: Client) -> None:
         client.predict("what next?", history, '{"ild_history": "true"}', "", api_name="/answer")
     )
     assert answer["context"]["ild_history"]["value"] is True
-    assert "avoided" in answer["text"] and answer["review"]["verdict"] != "block"
+    assert "needs caution" in answer["text"] and answer["review"]["verdict"] != "block"
 
 
 def test_check_catches_a_wrong_dose(client: Client) -> None:

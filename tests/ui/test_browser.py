@@ -111,7 +111,7 @@ def test_correcting_a_context_field_reruns_the_answer(page) -> None:  # type: ig
     assert "recommends trastuzumab deruxtecan" in before
     choose(page, "ild_history", "true")
     page.wait_for_function(
-        "document.querySelector('#cairn-chat').innerText.includes('T-DXd is avoided')"
+        "document.querySelector('#cairn-chat').innerText.includes('T-DXd needs caution')"
     )
     wait_for_review(page, "progressed on first-line THP")
     after = page.locator("#cairn-chat").inner_text()
