@@ -205,12 +205,12 @@ class Lexicon:
     def get(self, concept_id: str) -> Concept | None:
         return self.concepts.get(concept_id)
 
-    def drugs_of(self, concept_id: str) -> set[str]:
+    def drugs_of(self, concept_id: str) -> frozenset[str]:
         """The drug ids a concept stands for (a regimen's components, a group's members)."""
         drugs = self._drugs.get(concept_id)
         if drugs is None:  # the review asks this thousands of times per answer: work it out once
             drugs = self._drugs[concept_id] = frozenset(self._expand(concept_id))
-        return set(drugs)
+        return drugs
 
     def _expand(self, concept_id: str) -> set[str]:
         concept = self.concepts.get(concept_id)

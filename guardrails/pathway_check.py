@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import partial
 
 from guardrails.answer import AnswerSentence
 from guardrails.lexicon import ConceptKind, Lexicon
-from guardrails.pathway import Pathway, Situation
+from guardrails.memo import TextMemo
+from guardrails.pathway import Pathway, PatternRule, Situation
 from guardrails.recommendations import (
     Recommended,
     defers_to_history,
@@ -186,38 +188,42 @@ def _pitfalls(
     findings = []
     for sentence in sentences:
         claim = sentence.claim
-        recommends = states_recommendation(claim)
-        for rule in pathway.pitfalls:
-            if rule.recommendation_only and not recommends:
-                continue
-            at = rule.relation.where(claim, lexicon) if rule.relation is not None else None
-            if at is not None and not _ADVICE_NEGATION.search(_clause_before(claim, at)):
-                findings.append(
-                    _finding(
-                        sentence, f"pathway.pitfall.{rule.id}", Severity.WARN, rule.message,
-                        rule.sources,
-                    )
-                )  # fmt: skip
-                continue
-            for pattern in rule.patterns:
-                match = pattern.search(claim)
-                negated = match and (
-                    _ADVICE_NEGATION.search(_clause_before(claim, match.start()))
-                    or _NEGATED_VERB.search(match.group())
-                    or (rule.recommendation_only and _PRIOR.search(claim[: match.start()]))
+        read = partial(_pitfalls_in, claim, pathway, lexicon)
+        for rule in _PITFALLS.get((pathway, lexicon), claim, read):
+            findings.append(
+                _finding(
+                    sentence, f"pathway.pitfall.{rule.id}", Severity.WARN, rule.message,
+                    rule.sources,
                 )
-                if match and not negated:
-                    findings.append(
-                        _finding(
-                            sentence,
-                            f"pathway.pitfall.{rule.id}",
-                            Severity.WARN,
-                            rule.message,
-                            rule.sources,
-                        )
-                    )
-                    break
+            )  # fmt: skip
     return findings
+
+
+# The pitfalls a claim states depend on its words, the pathway and the lexicon only.
+_PITFALLS = TextMemo[tuple[PatternRule, ...]]()
+
+
+def _pitfalls_in(claim: str, pathway: Pathway, lexicon: Lexicon) -> tuple[PatternRule, ...]:
+    found: list[PatternRule] = []
+    recommends = states_recommendation(claim)
+    for rule in pathway.pitfalls:
+        if rule.recommendation_only and not recommends:
+            continue
+        at = rule.relation.where(claim, lexicon) if rule.relation is not None else None
+        if at is not None and not _ADVICE_NEGATION.search(_clause_before(claim, at)):
+            found.append(rule)
+            continue
+        for pattern in rule.patterns:
+            match = pattern.search(claim)
+            negated = match and (
+                _ADVICE_NEGATION.search(_clause_before(claim, match.start()))
+                or _NEGATED_VERB.search(match.group())
+                or (rule.recommendation_only and _PRIOR.search(claim[: match.start()]))
+            )
+            if match and not negated:
+                found.append(rule)
+                break
+    return tuple(found)
 
 
 def _substitutions(sentences: Sequence[AnswerSentence], lexicon: Lexicon) -> list[Finding]:

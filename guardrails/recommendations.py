@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from guardrails.answer import AnswerSentence
 from guardrails.lexicon import ConceptKind, Lexicon, Mention
+from guardrails.memo import TextMemo
 
 RECOMMEND = re.compile(
     r"\b(?:recommend\w*|prefer(?:red|able)?|standard(?: of care)?|of choice|first choice|"
@@ -111,11 +112,24 @@ def defers_to_history(claim: str) -> bool:
 
 
 def recommended(sentences: Sequence[AnswerSentence], lexicon: Lexicon) -> list[Recommended]:
-    found: list[Recommended] = []
-    for sentence in sentences:
-        claim = sentence.claim
-        if not states_recommendation(claim) or _HISTORICAL.search(claim):
-            continue
+    return [
+        Recommended(concept_id, preferred, sentence)
+        for sentence in sentences
+        for concept_id, preferred in _recommended_in(sentence.claim, lexicon)
+    ]
+
+
+# A claim's recommendations depend on its words and the lexicon only.
+_READ = TextMemo[tuple[tuple[str, bool], ...]]()
+
+
+def _recommended_in(claim: str, lexicon: Lexicon) -> tuple[tuple[str, bool], ...]:
+    return _READ.get((lexicon,), claim, lambda: _read_recommended(claim, lexicon))
+
+
+def _read_recommended(claim: str, lexicon: Lexicon) -> tuple[tuple[str, bool], ...]:
+    found: list[tuple[str, bool]] = []
+    if states_recommendation(claim) and not _HISTORICAL.search(claim):
         rejected = _rejected(claim, lexicon)
         for _, clause in _clauses(claim):
             if not _recommends(clause):
@@ -123,10 +137,12 @@ def recommended(sentences: Sequence[AnswerSentence], lexicon: Lexicon) -> list[R
             if _TRIAL_REPORT.search(clause) and not _PREFERRED.search(clause):
                 continue  # "in CLEOPATRA, patients were given ..." reports, not recommends
             chosen = _chosen(clause, lexicon)
-            for concept_id, preferred in _as_regimens(chosen, lexicon):
-                if not lexicon.drugs_of(concept_id) & rejected:
-                    found.append(Recommended(concept_id, preferred, sentence))
-    return found
+            found += [
+                (concept_id, preferred)
+                for concept_id, preferred in _as_regimens(chosen, lexicon)
+                if not lexicon.drugs_of(concept_id) & rejected
+            ]
+    return tuple(found)
 
 
 def _recommends(clause: str) -> bool:

@@ -121,13 +121,16 @@ class Relation:
     def _spans(
         self, text: str, lexicon: Lexicon
     ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        subjects, anchors = [], []
+        subjects: list[tuple[int, int]] = []
+        anchors: list[tuple[int, int]] = []
         for mention in lexicon.find(text):
             drugs = lexicon.drugs_of(mention.concept_id) | {mention.concept_id}
             if drugs & self.anchors and not drugs & self.subjects:
                 anchors.append((mention.start, mention.end))
             elif drugs <= self.subjects or mention.concept_id in self.subjects:
                 subjects.append((mention.start, mention.end))
+        if not anchors:  # the relation needs both; most sentences name no anchor
+            return subjects, anchors
         if self._terms is not None:
             subjects.extend(m.span() for m in self._terms.finditer(text))
         return subjects, anchors
