@@ -42,7 +42,7 @@ _DRUG_STEM = re.compile(
 _NOTATION = re.compile(r"(?:[CDW]\d{1,2}){1,2}[A-Z]?", re.I)
 _CONCEPT_KINDS = frozenset({ConceptKind.DRUG, ConceptKind.REGIMEN, ConceptKind.GROUP})
 _CONDITION_WORDS = frozenset(
-    {"the", "of", "her2", "positive", "negative", "metastatic", "advanced", "this", "her"}
+    {"the", "of", "positive", "negative", "metastatic", "advanced", "this", "her"}
 )
 
 

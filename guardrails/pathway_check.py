@@ -48,8 +48,10 @@ _SUBSTITUTION = re.compile(
 # An answer that says the sources disagree has shown the disagreement a `differ` rule is about.
 _DIFFER = re.compile(r"\b(?:differ\w*|disagree\w*|conflict\w*|diverg\w*)\b", re.IGNORECASE)
 _CAUTION = re.compile(
-    r"\b(?:case[- ]by[- ]case|with caution|caution|closely monitor\w*|cardio-oncology|"
-    r"careful|after (?:a )?(?:cardiac|cardiology) (?:review|assessment))\b",
+    r"\b(?:case[- ]by[- ]case|with caution|caution|closely monitor\w*|careful|"
+    r"clos(?:e|er) (?:[\w-]+ ){0,2}monitoring|"
+    r"(?:after|first) (?:an? )?(?:[\w-]+ ){0,2}(?:review|assessment)|"
+    r"(?:review|assessment) (?:comes )?first)\b",
     re.IGNORECASE,
 )
 

@@ -190,7 +190,7 @@ class SentenceScorer:
     def _is_focus(self, token: str) -> bool:
         """Drugs, regimens and terms the question names must appear in a quoted sentence."""
         concept = self.rules.lexicon.get(token[2:])
-        if concept is None or concept.id == "chemotherapy":
+        if concept is None:
             return False
         return concept.kind is ConceptKind.TRIAL or concept.drug_class != ""
 
