@@ -222,7 +222,7 @@ def test_ask_with_a_context_fact_changes_the_answer(real: Workspace) -> None:
     assert answer["context"]["ild_history"]["value"] is True
     assert answer["context"]["ild_history"]["evidence"] == "set by user"
     assert "history of interstitial lung disease" in answer["text"]
-    assert "avoided" in answer["text"]
+    assert "needs caution" in answer["text"]
     assert answer["review"]["verdict"] != "block"
 
 
@@ -366,7 +366,7 @@ def test_corpus_check_passes_on_the_real_corpus(real: Workspace) -> None:
     assert done.returncode == 0, done.stderr
     assert re.fullmatch(
         rf"Corpus at {re.escape(str(REAL_CORPUS))} is valid: \d+ sources, \d+ lexicon entries, "
-        r"\d+ dose rows, \d+ pathway situations\.\n",
+        r"\d+ dose rows, \d+ pathway situations, \d+ patient facts\.\n",
         done.stdout,
     )
 

@@ -168,7 +168,7 @@ def test_urgent_notices_come_first_and_contraindications_reach_the_prompt(
     assert answer.text.startswith("**Urgent**\n- ")  # written by Cairn, not left to the model
     user = backend.prompts[0][-1][1]
     assert "history of interstitial lung disease" in user
-    assert "does not recommend it here" in user  # the contraindication line
+    assert "needs caution" in user  # the contraindication line
 
 
 class _SlowLlama:

@@ -17,6 +17,7 @@ QUESTIONS = ["zorbatinib dose?", "What does the widget guideline recommend?"]
 
 
 @pytest.mark.integration
+@pytest.mark.alone
 def test_chaos_run_counts_kills_survived_repairs_and_answers(tmp_path: Path) -> None:
     """A plain `cairn ingest` as the repair: it re-embeds a deleted database, but a deleted
     vector segment needs `--rebuild`, so that case must be reported as not recovered."""
@@ -36,7 +37,8 @@ def test_chaos_run_counts_kills_survived_repairs_and_answers(tmp_path: Path) -> 
 
     assert (result.kills_survived, len(result.kills)) == (1, 1)
     recovered = {case.name: case.passed for case in result.damage}
-    assert recovered == {"database-deleted": True, "segment-deleted": False}
+    problems = {case.name: case.problems for case in result.damage}
+    assert recovered == {"database-deleted": True, "segment-deleted": False}, problems
     segment = next(case for case in result.damage if case.name == "segment-deleted")
     assert any("`cairn ingest` failed" in problem for problem in segment.problems)
     assert [(level.users, level.requests, level.answered) for level in result.load] == [
