@@ -3,7 +3,7 @@
     AuditLog(Path("var/audit.jsonl")).record(answer)
 
 Each line: time, the question with likely patient identifiers replaced by placeholders
-(assistant/redaction.py); the retrieved chunk ids; the generator; the corpus version; the
+(assistant/understand/redaction.py); the retrieved chunk ids; the generator; the corpus version; the
 verdict and the findings.
 """
 
@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 from assistant.records import Answer
-from assistant.redaction import redact
+from assistant.understand.redaction import redact
 
 __all__ = ["AuditLog", "redact"]
 

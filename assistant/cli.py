@@ -3,7 +3,7 @@
     cairn ingest [PATH ...] [--rebuild] [--eval]
     cairn sources [--json]
     cairn corpus check
-    cairn ask "QUESTION" [--json] [--context K=V ...] [--history FILE]
+    cairn ask "QUESTION" [--json | --explain] [--context K=V ...] [--history FILE]
     cairn check --question "Q" --answer FILE [--context K=V ...] [--json]
     cairn eval | bench | serve     (registered by the evals and ui packages)
 

@@ -6,11 +6,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.cli import Command
 from assistant.settings import Settings, load_settings
 from guardrails.errors import CairnError
 from guardrails.records import Verdict
+
+if TYPE_CHECKING:
+    from assistant.compose.explain import RecordingGenerator
+    from assistant.pipeline import Cairn
 
 
 def _settings() -> Settings:
@@ -142,7 +147,14 @@ def _run_corpus(args: argparse.Namespace) -> int:
 
 def _configure_ask(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("question", help="a clinical question")
-    parser.add_argument("--json", action="store_true", help="print the Answer record as JSON")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print the Answer record as JSON")
+    shown.add_argument(
+        "--explain",
+        action="store_true",
+        help="after the answer, show each chosen sentence's features, weights and score, and "
+        "the best sentences left out",
+    )
     parser.add_argument(
         "--context",
         action="append",
@@ -157,7 +169,7 @@ def _configure_ask(parser: argparse.ArgumentParser) -> None:
 def _run_ask(args: argparse.Namespace) -> int:
     from assistant.audit import AuditLog
     from assistant.pipeline import Final, Restart, Token
-    from assistant.render import LiveDraft, print_answer
+    from assistant.render.terminal import LiveDraft, print_answer
     from assistant.session import open_cairn, read_history
 
     settings = _settings()
@@ -165,6 +177,7 @@ def _run_ask(args: argparse.Namespace) -> int:
     history = read_history(args.history) if args.history else []
     overrides = _pairs(args.context)
     live = LiveDraft(sys.stdout) if sys.stdout.isatty() and not args.json else None
+    recorder = _recording(cairn, args.generator) if args.explain else None
     answer = None
     for event in cairn.stream(args.question, history, overrides, generator=args.generator):
         if isinstance(event, Token) and live is not None:
@@ -181,7 +194,23 @@ def _run_ask(args: argparse.Namespace) -> int:
         print(answer.model_dump_json(indent=1))
     else:
         print_answer(answer, sys.stdout)
+    if recorder is not None:
+        from assistant.compose.explain import explanation
+
+        print(f"\n{explanation(recorder, cairn.extractive, cairn.extractive.scorer.weights)}")
     return 0
+
+
+def _recording(cairn: Cairn, name: str | None) -> RecordingGenerator | None:
+    """Put a recorder around the generator that will write the answer (--explain)."""
+    from assistant.compose.explain import RecordingGenerator
+
+    name = name or cairn.default
+    if name not in cairn.generators:
+        return None  # the pipeline names the generators available
+    recorder = RecordingGenerator(cairn.generators[name])
+    cairn.generators[name] = recorder
+    return recorder
 
 
 # check ----------------------------------------------------------------------------------------
@@ -201,7 +230,7 @@ def _configure_check(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from assistant.render import print_review
+    from assistant.render.terminal import print_review
     from assistant.session import check_answer
 
     if not args.answer.is_file():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from assistant.generators.base import GenerationRequest
-from assistant.plan import Plan
+from assistant.compose.base import GenerationRequest
 from assistant.records import Answer
+from assistant.retrieve.plan import Plan
 from guardrails.errors import CairnError
 from guardrails.records import PatientContext
 

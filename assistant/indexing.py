@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.progress import TerminalProgress
+from assistant.render.progress import TerminalProgress
 from assistant.settings import Settings
 from ingest.chunking import ChunkingConfig
 from ingest.corpus_info import CorpusInfo

@@ -9,10 +9,13 @@ for event in cairn.stream("and the dose?", history=[Turn("user", "...")]):
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from assistant.citations import citation_of, references, renumber
-from assistant.conversation import Turn, assumptions, follow_up_intent, standalone_question
+from assistant.compose.base import GenerationRequest, Generator, GeneratorFailed, generate
+from assistant.compose.citations import citation_of, references, renumber
+from assistant.compose.extractive import ExtractiveGenerator
+from assistant.compose.factory import available_generators
+from assistant.compose.llm import not_covered
 from assistant.events import (
     Clock,
     EmptyQuestion,
@@ -23,26 +26,20 @@ from assistant.events import (
     Restart,
     Token,
 )
-from assistant.generators.base import GenerationRequest, Generator, GeneratorFailed, generate
-from assistant.generators.extractive import ExtractiveGenerator
-from assistant.generators.factory import available_generators
-from assistant.generators.llm import not_covered
-from assistant.language import language_decision, read_language
-from assistant.limits import check_size, normalized
-from assistant.overrides import check_therapies
-from assistant.planning import main_intent, make_plan
 from assistant.records import Answer, Evidence
-from assistant.retrieval import Filters, HybridRetriever, RetrievalResult, Retriever
-from assistant.safe_message import blocked_text
-from assistant.scope import (
-    ScopeDecision,
-    correct_spelling,
-    judge_scope,
-    not_covered_text,
-)
-from assistant.search import search_query
+from assistant.render.safe_message import blocked_text
+from assistant.retrieve.planning import make_plan
+from assistant.retrieve.retrieval import Filters, HybridRetriever, RetrievalResult, Retriever
+from assistant.retrieve.search import search_query
 from assistant.settings import Settings
-from assistant.topic import index_of, read_topic, topic_notice
+from assistant.understand.analysis import QuestionAnalysis
+from assistant.understand.conversation import Turn
+from assistant.understand.language import language_decision
+from assistant.understand.limits import check_size, normalized
+from assistant.understand.overrides import check_therapies
+from assistant.understand.reader import Reader
+from assistant.understand.scope import ScopeDecision, judge_scope, not_covered_text
+from assistant.understand.topic import index_of, topic_notice
 from guardrails.context import extract_context
 from guardrails.errors import CairnError
 from guardrails.records import Passage, PatientContext, Review, Verdict
@@ -88,14 +85,27 @@ class Cairn:
     def generator(self) -> Generator:
         return self.generators[self.default]
 
+    def analyze(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        overrides: dict[str, str] | None = None,
+        asked: str | None = None,
+    ) -> QuestionAnalysis:
+        """The turn read once (`assistant.understand.analysis`), with the corpus's scope, words
+        and topic index; every later stage reads this record."""
+        check_therapies(overrides or {}, self.rules.lexicon, self.rules.facts)
+        snapshot = self.retriever.snapshot
+        vocabulary = snapshot.words | self.rules.measures.unit_words()
+        reader = Reader(self.rules, self.corpus, vocabulary, index_of(snapshot, self.rules.lexicon))
+        return reader.analyze(question, history, overrides, asked)
+
     def context_of(
-        self, question: str, history: list[Turn], overrides: dict[str, str] | None = None
+        self, question: str, history: Sequence[Turn] = (), overrides: dict[str, str] | None = None
     ) -> PatientContext:
         check_therapies(overrides or {}, self.rules.lexicon, self.rules.facts)
-        user_turns = [t.content for t in history if t.role == "user"]
-        return extract_context(
-            question, user_turns, self.rules.lexicon, overrides, self.rules.facts
-        )
+        users = [t.content for t in history if t.role == "user"]
+        return extract_context(question, users, self.rules.lexicon, overrides, self.rules.facts)
 
     def ask(
         self,
@@ -149,48 +159,26 @@ class Cairn:
         filters: Filters | None,
         asked: str,
     ) -> QuestionPlan:
-        lexicon = self.rules.lexicon
-        context = self.context_of(question, history, overrides)
-        vocabulary = self.retriever.snapshot.words | self.rules.measures.unit_words()
-        standalone = correct_spelling(
-            standalone_question(question, history, context, lexicon), vocabulary, lexicon
-        )
-        recommendation = self.rules.pathway.recommend(context)
-        primary = main_intent(
-            follow_up_intent(question, history, lexicon),
-            question, standalone, recommendation, context, self.rules,
-        )  # fmt: skip
-
-        reading = read_language(asked, vocabulary, lexicon)
+        analysis = self.analyze(question, history, overrides, asked)
 
         def judge(result: RetrievalResult) -> ScopeDecision:
-            if reading.other_language:
-                return language_decision(reading, self.corpus)
-            index = index_of(self.retriever.snapshot)
-            topic = read_topic(question, lexicon, self.rules.measures, index, standalone)
-            return judge_scope(
-                question, context, result, self.corpus, vocabulary, lexicon,
-                self.settings.retrieval, topic,
-            )  # fmt: skip
+            if analysis.language.other_language:
+                return language_decision(analysis.language, self.corpus)
+            return judge_scope(analysis, result, self.corpus, self.settings.retrieval)
 
-        query = search_query(standalone, primary, recommendation, context, lexicon)
+        query = search_query(analysis, self.rules.lexicon)
         started = time.perf_counter()
-        asked_before = next((t.content for t in reversed(history) if t.role == "user"), "")
         plan = make_plan(
-            query, question, primary, recommendation, context, self.retriever, self.rules,
-            self.settings.retrieval, judge, filters, asked_before,
-        )  # fmt: skip
+            analysis, query, self.retriever, self.rules, self.settings.retrieval, judge, filters
+        )
         retrieve_ms = round((time.perf_counter() - started) * 1000, 2)
         request = GenerationRequest(
-            standalone, context, plan.main, plan.extra, recommendation, plan.lead,
-            plan.notices, plan.facets, primary, self.rules.pathway.line_of(context),
-            plan.offered, question,
-        )  # fmt: skip
-        earlier = self._earlier_context(history)
-        carried = assumptions(earlier, context, lexicon) if history else []
-        return QuestionPlan(
-            question, standalone, query, context, plan, request, carried, retrieve_ms
+            analysis, plan.main, plan.extra, plan.lead, plan.notices, plan.facets, plan.offered
         )
+        return QuestionPlan(
+            question, analysis.standalone, query, analysis.context, plan, request,
+            list(analysis.carried), retrieve_ms,
+        )  # fmt: skip
 
     def _write(self, qp: QuestionPlan, writer: Generator, outcome: Outcome) -> Iterator[Event]:
         """The draft, opened by what the sources do not cover of the question's topic."""
@@ -241,14 +229,9 @@ class Cairn:
             if e.chunk.id not in cited_chunks
         ]
         verdict = review(
-            body,
-            qp.question,
-            qp.context,
-            [*(e.passage() for e in cited), *uncited],
-            self.rules,
-            grounded=covered,
-            strict_doses=not outcome.name.startswith("extractive"),
-        )
+            body, qp.question, qp.context, [*(e.passage() for e in cited), *uncited], self.rules,
+            grounded=covered, strict_doses=not outcome.name.startswith("extractive"),
+        )  # fmt: skip
         clock.lap("review")
         answer = self._answer(qp, body, cited, verdict, clock, outcome.name, covered)
         answer.assumptions.extend(qp.assumptions)
@@ -256,6 +239,9 @@ class Cairn:
         if dropped:
             markers = ", ".join(map(str, dropped))
             answer.notices.append(f"Citation markers {markers} pointed to no passage; removed.")
+        line = qp.request.analysis.line
+        if line.disagrees and covered:
+            answer.notices.append(line.notice)
         if outcome.fallback:
             answer.notices.append(
                 f"The language model could not answer ({outcome.fallback}); this answer was "
@@ -271,12 +257,6 @@ class Cairn:
             for c in self.retriever.snapshot.chunks
         ]
         return review(text, question, context, passages, self.rules, resolve_markers=False)
-
-    def _earlier_context(self, history: list[Turn]) -> PatientContext:
-        users = [t.content for t in history if t.role == "user"]
-        if not users:
-            return PatientContext()
-        return extract_context(users[-1], users[:-1], self.rules.lexicon, schema=self.rules.facts)
 
     def _answer(
         self,

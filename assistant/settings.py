@@ -126,7 +126,7 @@ class RetrievalSettings(_Group):
         ge=0.0,
         le=1.0,
         description="From this share of a question's topic weight in words no source uses, "
-        "the answer opens by saying the sources do not cover them (assistant/topic.py)",
+        "the answer opens by saying the sources do not cover them (assistant/understand/topic.py)",
     )
 
 

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from assistant.progress import TerminalProgress
+from assistant.render.progress import TerminalProgress
 from assistant.settings import load_settings
 from guardrails.errors import CairnError
 
@@ -39,7 +39,8 @@ def configure_faults(parser: argparse.ArgumentParser) -> None:
 def run_faults(args: argparse.Namespace) -> int:
     from evals.chaos import ChaosPlan, run_chaos
     from evals.chaos_report import markdown
-    from evals.faults import DAMAGE, FAULT_POINTS
+    from evals.damage import DAMAGE
+    from evals.faults import FAULT_POINTS
 
     settings = load_settings()
     corpus = settings.corpus.corpus_dir

@@ -5,7 +5,8 @@ print("\\n".join(markdown(run_chaos(plan, workdir))))
 
 from __future__ import annotations
 
-from evals.chaos import MODES, ChaosResult
+from evals.chaos import ChaosResult
+from evals.chaos_matrix import MODES
 from evals.load import LoadLevel
 
 

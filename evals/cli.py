@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.cli import Command
-from assistant.progress import TerminalProgress
+from assistant.render.progress import TerminalProgress
 from assistant.settings import load_settings
 from evals.chaos_cli import configure_faults, run_faults
 
@@ -72,7 +72,7 @@ def _run_mutations(args: argparse.Namespace) -> int:
 def _run_redaction(args: argparse.Namespace) -> int:
     """`cairn eval redaction`: the audit log's redaction on evals/redaction/*.yaml, with the
     gate's redaction floors (no index needed)."""
-    from assistant.redaction import redact
+    from assistant.understand.redaction import redact
     from evals.gate import Gate, redaction_failures
     from evals.redaction import evaluate, load_redaction_suites
 

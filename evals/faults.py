@@ -1,10 +1,9 @@
 """Real faults for the chaos run and the crash-safety tests: the real `cairn` command line in a
 child process that kills itself with SIGKILL at a named point of `cairn ingest` (or kills a real
-Chroma server before its first write), and real damage to the files of an embedded index.
+Chroma server before its first write). Damage to an index's files is in evals/damage.py.
 
     done = run_cairn(["ingest", "--rebuild"], corpus, data, fault="before-manifest-rename")
     assert done.returncode == -signal.SIGKILL
-    DAMAGE["header-garbled"].apply(data / "index" / "chroma")
 
 The child runs with a fast stand-in encoder (`WordEmbedder`) unless `stand_in=False`: these
 faults are about files and processes, not retrieval quality. The hooks live in the child's
@@ -17,18 +16,18 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from evals.damage import DAMAGE as DAMAGE  # tests/ingest imports these two from here
+from evals.damage import bulk_source as bulk_source
 from ingest.embedding import Vectors
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,68 +75,6 @@ class WordEmbedder:
                 vectors[row, int.from_bytes(digest[:4], "big") % self.dimensions] += 1.0
             vectors[row, 0] += 0.01  # never the zero vector
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
-
-# Damage to an embedded index (the `chroma` folder). The segment files exist only once the index
-# holds more vectors than Chroma keeps in its write-ahead log (1000): use `bulk_source`.
-
-
-@dataclass(frozen=True)
-class Damage:
-    name: str
-    description: str
-    apply: Callable[[Path], object]
-
-
-def _sqlite(chroma: Path) -> Path:
-    return chroma / "chroma.sqlite3"
-
-
-def _segment(chroma: Path) -> Path:
-    folders = [p for p in chroma.iterdir() if p.is_dir()]
-    if len(folders) != 1:
-        raise ValueError(f"{chroma} has {len(folders)} segment folders, not one")
-    return folders[0]
-
-
-def _overwrite(path: Path, offset: int, size: int) -> None:
-    with path.open("r+b") as handle:
-        handle.seek(offset)
-        handle.write(b"\xde\xad\xbe\xef" * (size // 4))
-
-
-def _truncate(path: Path, size: int) -> None:
-    with path.open("r+b") as handle:
-        handle.truncate(size)
-
-
-DAMAGE = {
-    damage.name: damage
-    for damage in (
-        Damage("database-deleted", "chroma.sqlite3 deleted", lambda c: _sqlite(c).unlink()),
-        Damage("database-empty", "chroma.sqlite3 0 bytes", lambda c: _sqlite(c).write_bytes(b"")),
-        Damage(
-            "database-garbled",
-            "64 KB overwritten mid-database",
-            lambda c: _overwrite(_sqlite(c), 64 * 1024, 64 * 1024),
-        ),
-        Damage(
-            "vectors-truncated",
-            "HNSW data_level0.bin cut to 1000 bytes",
-            lambda c: _truncate(_segment(c) / "data_level0.bin", 1000),
-        ),
-        Damage(
-            "segment-deleted",
-            "vector segment folder deleted",
-            lambda c: shutil.rmtree(_segment(c)),
-        ),
-        Damage(
-            "header-garbled",
-            "HNSW header.bin overwritten",
-            lambda c: _overwrite(_segment(c) / "header.bin", 0, 100),
-        ),
-    )
-}
 
 
 # Running the command line --------------------------------------------------------------------
@@ -194,6 +131,12 @@ def error_line(done: subprocess.CompletedProcess[str]) -> str | None:
     return None
 
 
+def tail(done: subprocess.CompletedProcess[str]) -> str:
+    """The command's error line, or the last line of what it printed."""
+    lines = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+    return error_line(done) or (lines[-1][:300] if lines else f"exit {done.returncode}")
+
+
 def cited_sources(stdout: str) -> set[str] | None:
     """The sources cited by the answer `cairn ask --json` printed; None if it printed none."""
     try:
@@ -201,26 +144,6 @@ def cited_sources(stdout: str) -> set[str] | None:
         return {c["source_id"] for c in answer["citations"]}
     except (ValueError, KeyError, TypeError):
         return None
-
-
-def bulk_source(corpus: Path, source_id: str, sections: int, words: str = "") -> Path:
-    """A generated review of `sections` short sections (one chunk each)."""
-    lines = [
-        "---",
-        f"id: {source_id}",
-        f'title: "Notes {source_id}"',
-        "kind: review",
-        'citation: "Generated notes 2025"',
-        "year: 2025",
-        "last_reviewed: 2026-01-10",
-        "status: current",
-        "---",
-    ]
-    for i in range(sections):
-        lines.append(f"# Note {i}\n{words or 'Observation'} note {i} of cohort {i * 7 % 97}.\n")
-    path = corpus / "sources" / f"{source_id}.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
 # The child: the real command line with the stand-in encoder and the fault hooks ---------------
@@ -286,12 +209,12 @@ def _hook_index(fault: str) -> None:
 
 def _child(argv: list[str]) -> int:
     import assistant.indexing
-    import assistant.retrieval
+    import assistant.retrieve.retrieval
     from assistant.cli import main
 
     embedder = WordEmbedder()
     assistant.indexing.default_embedder = lambda: embedder  # type: ignore[assignment]
-    assistant.retrieval.default_embedder = lambda: embedder  # type: ignore[assignment]
+    assistant.retrieve.retrieval.default_embedder = lambda: embedder  # type: ignore[assignment]
     fault = os.environ.get(FAULT_ENV, "")
     if fault and fault not in FAULT_POINTS and fault != SERVER_FAULT:
         raise SystemExit(f"unknown fault point {fault!r}")

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import ConfigDict
+
+from guardrails.schema import parse
+from guardrails.yamlio import read_yaml
 
 # Metrics where a higher value is better, and where a lower one is (the guardrail rates are
 # compared on their own below).
@@ -25,6 +28,9 @@ _HIGHER_IS_BETTER = (
 
 @dataclass(frozen=True)
 class Gate:
+    """The floors of `evals/gate.yaml` (a key the class does not have is refused)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
     recall_at_5: float = 0.95
     recall_at_5_over_naive: float = 0.10
     key_fact_coverage: float = 0.95
@@ -33,6 +39,9 @@ class Gate:
     tolerance: float = 0.01
     # Categories gated on floors of their own; the floors above cover the other categories.
     category_floors: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Adversarial files (checks) gated on floors of their own (catch_rate,
+    # false_positive_rate_max): a blind batch measures what the review cannot do yet.
+    check_floors: dict[str, dict[str, float]] = field(default_factory=dict)
     mutation_catch_rate: float = 0.99  # every dose, schedule and pathway operator
     mutation_false_positive_rate_max: float = 0.01  # over all clean variants
     redaction_recall: float = 0.95  # identifiers removed, each file of evals/redaction
@@ -43,15 +52,8 @@ class Gate:
     def load(cls, path: Path) -> Gate:
         if not path.is_file():
             return cls()
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        fields = set(cls.__dataclass_fields__) - {"targets", "category_floors"}
-        numbers = {k: float(v) for k, v in data.items() if k in fields}
-        targets = {str(k): float(v) for k, v in (data.get("targets") or {}).items()}
-        floors = {
-            str(category): {str(k): float(v) for k, v in values.items()}
-            for category, values in (data.get("category_floors") or {}).items()
-        }
-        return cls(**numbers, targets=targets, category_floors=floors)
+        data, text = read_yaml(path)
+        return parse(cls, data or {}, str(path), text=text)
 
 
 GATED_FAMILIES = ("dose", "schedule", "pathway")
@@ -167,17 +169,47 @@ def _floor_failures(metrics: dict[str, Any], result: dict[str, Any], gate: Gate)
 
 
 def _guardrail_failures(guard: dict[str, Any], gate: Gate) -> list[str]:
+    """The adversarial files with floors of their own against those; every other file
+    together against `catch_rate` and `false_positive_rate_max`."""
+    per_check = guard.get("per_check", {})
+    own = {c: f for c, f in gate.check_floors.items() if c in per_check}
     failures = []
-    if guard["faulty"] and guard["catch_rate"] < gate.catch_rate:
+    for check, floors in own.items():
+        failures += _check_failures(per_check[check], floors, f"'{check}' ")
+    rest = guard
+    if own:
+        rest = _pooled([row for check, row in per_check.items() if check not in own])
+    defaults = {
+        "catch_rate": gate.catch_rate,
+        "false_positive_rate_max": gate.false_positive_rate_max,
+    }
+    return failures + _check_failures(rest, defaults, "")
+
+
+def _check_failures(row: dict[str, Any], floors: dict[str, float], name: str) -> list[str]:
+    failures = []
+    catch = floors.get("catch_rate")
+    if catch is not None and row["faulty"] and row["catch_rate"] < catch:
+        failures.append(f"guardrail {name}catch rate {row['catch_rate']:.3f} is below {catch}")
+    most = floors.get("false_positive_rate_max")
+    if most is not None and row["false_positive_rate"] > most:
         failures.append(
-            f"guardrail catch rate {guard['catch_rate']:.3f} is below {gate.catch_rate}"
-        )
-    if guard["false_positive_rate"] > gate.false_positive_rate_max:
-        failures.append(
-            f"guardrail false-positive rate {guard['false_positive_rate']:.3f} is above "
-            f"{gate.false_positive_rate_max}"
+            f"guardrail {name}false-positive rate {row['false_positive_rate']:.3f} is above {most}"
         )
     return failures
+
+
+def _pooled(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Catch and false-positive rates over several files' rows."""
+    faulty, clean = sum(r["faulty"] for r in rows), sum(r["clean"] for r in rows)
+    caught = sum(round(r["catch_rate"] * r["faulty"]) for r in rows)
+    flagged = sum(round(r["false_positive_rate"] * r["clean"]) for r in rows)
+    return {
+        "faulty": faulty,
+        "clean": clean,
+        "catch_rate": caught / faulty if faulty else 1.0,
+        "false_positive_rate": flagged / clean if clean else 0.0,
+    }
 
 
 def compare(

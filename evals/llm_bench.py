@@ -10,8 +10,8 @@ import time
 from collections import Counter
 from typing import Any
 
+from assistant.compose.llm import LlamaCppBackend, LlmGenerator
 from assistant.events import Final, Token
-from assistant.generators.llm import LlamaCppBackend, LlmGenerator
 from assistant.pipeline import Cairn
 from evals.metrics import percentile
 

@@ -5,10 +5,11 @@
 
 Correct statements come from the dose table (every row, rendered as a sentence) and from the
 corpus itself (every source sentence with a dose the table knows, every trial sentence with a
-result). Operators change one thing each (`evals/mutation_ops.py`): the amount, the unit, the
-schedule, the cycle days, the route, the phase, the line, the patient, a result. Clean variants
-change only the wording and must pass. A faulty case is caught when the review raises a warning
-or a block; a clean case is a false positive when it does.
+result; `evals/mutation_statements.py`). Operators change one thing each: the amount, the
+unit, the schedule, the cycle days, the route, the phase (`evals/mutation_ops.py`), the line,
+the patient (`evals/mutation_pathway.py`), a result (`evals/mutation_evidence.py`). Clean
+variants change only the wording and must pass. A faulty case is caught when the review raises
+a warning or a block; a clean case is a false positive when it does.
 """
 
 from __future__ import annotations
@@ -23,17 +24,11 @@ from typing import Any
 
 import yaml
 
-from evals.mutation_ops import (
-    Base,
-    Case,
-    corpus_dose_sentences,
-    dose_bases,
-    evidence_cases,
-    mutate_dose,
-    pathway_cases,
-    pitfall_cases,
-    variants,
-)
+from evals.mutation_cases import Base, Case
+from evals.mutation_evidence import evidence_cases
+from evals.mutation_ops import mutate_dose
+from evals.mutation_pathway import pathway_cases, pitfall_cases
+from evals.mutation_statements import corpus_dose_sentences, dose_bases, variants
 from guardrails.context import apply_overrides
 from guardrails.records import PatientContext, Severity
 from guardrails.review import review

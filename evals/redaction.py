@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from guardrails.schema import parse
+from guardrails.yamlio import read_yaml
 
 REDACTION_DIR = Path(__file__).resolve().parent / "redaction"
 REDACTION_SUITE = REDACTION_DIR / "identifiers.yaml"
@@ -72,7 +74,8 @@ class RedactionSuite(BaseModel):
 
     @classmethod
     def load(cls, path: Path = REDACTION_SUITE) -> RedactionSuite:
-        return cls.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        data, text = read_yaml(path)
+        return parse(cls, data, str(path), text=text)
 
 
 def load_redaction_suites(folder: Path = REDACTION_DIR) -> dict[str, RedactionSuite]:

@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.conversation import Turn
 from assistant.pipeline import Cairn
+from assistant.understand.conversation import Turn
 from evals import metrics as m
 from evals.baselines import Baseline
 from evals.suites import AdversarialCase, GoldenCase, Suites
@@ -147,7 +147,9 @@ def _adversarial(cairn: Cairn, case: AdversarialCase) -> dict[str, Any]:
 
 def _metrics(golden: list[dict[str, Any]], adversarial: list[dict[str, Any]]) -> dict[str, Any]:
     covered = [c for c in golden if c["expected_covered"]]
-    out_of_scope = [c for c in golden if not c["expected_covered"]]
+    # Near misses are answered with the closest material and a notice: near_miss_accuracy
+    # measures them, and the refusal rate of the questions Cairn must refuse leaves them out.
+    out_of_scope = [c for c in golden if not c["expected_covered"] and c["category"] != NEAR_MISS]
     metrics: dict[str, Any] = {
         f"recall_at_{k}": m.mean(c["recall"][str(k)] for c in covered) for k in K_VALUES
     }
@@ -172,10 +174,15 @@ def _metrics(golden: list[dict[str, Any]], adversarial: list[dict[str, Any]]) ->
         sum(c["says_not_covered"] for c in near_miss), len(near_miss)
     )
     answered = [c for c in golden if c["covered"]]
-    metrics["duplicate_claim_rate"] = m.ratio(
-        sum(c["duplicate_claims"] > 0 for c in answered), len(answered)
+    # Measured on answers: with none (an adversarial-only run) there is nothing to report.
+    metrics["duplicate_claim_rate"] = (
+        m.ratio(sum(c["duplicate_claims"] > 0 for c in answered), len(answered))
+        if answered
+        else None
     )
-    metrics["answer_words_median"] = round(m.percentile((c["words"] for c in answered), 0.5), 1)
+    metrics["answer_words_median"] = (
+        round(m.percentile((c["words"] for c in answered), 0.5), 1) if answered else None
+    )
     leads = [c for c in covered if c["covered"] and c["first_line_key_fact"] is not None]
     metrics["first_line_key_fact"] = m.ratio(
         sum(c["first_line_key_fact"] for c in leads), len(leads)

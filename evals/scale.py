@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.indexing import index_location
 from assistant.pipeline import Cairn
-from assistant.retrieval import HybridRetriever
+from assistant.retrieve.retrieval import HybridRetriever
 from evals.metrics import percentile
 from ingest.embedding import default_embedder
 from ingest.index import IndexLocation, open_index

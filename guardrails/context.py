@@ -30,23 +30,47 @@ def extract_context(
     schema: FactSchema | None = None,
 ) -> PatientContext:
     """The context of `question` given the earlier user turns (oldest first)."""
+    return extract_contexts(question, history, lexicon, overrides, schema)[1]
+
+
+def extract_contexts(
+    question: str,
+    history: Sequence[str],
+    lexicon: Lexicon,
+    overrides: dict[str, str] | None = None,
+    schema: FactSchema | None = None,
+) -> tuple[PatientContext, PatientContext]:
+    """The context of the earlier user turns alone (no overrides: what the conversation said
+    before this turn), and the context of the whole conversation with the overrides applied;
+    each turn is read once."""
     schema = schema_of(lexicon) if schema is None else schema
     turns = [*history, question]
     facts: dict[str, Fact[Any]] = {f.id: Fact() for f in schema.facts if f.type != "therapies"}
     given: list[str] = []
     progressed: list[str] = []
+    earlier = PatientContext()
     for turn, text in enumerate(turns):
+        if turn == len(turns) - 1 and history:
+            earlier = _context(facts, given, progressed, schema)
         found, turn_given, turn_progressed = _turn_facts(text, turn, lexicon, turns[:turn], schema)
         facts.update({k: v for k, v in found.items() if v.status is not FactStatus.UNKNOWN})
         given.extend(p for p in turn_given if p not in given)
         progressed.extend(p for p in turn_progressed if p not in progressed)
+    context = _context(facts, given, progressed, schema)
+    if overrides:
+        context = apply_overrides(context, overrides, lexicon, schema)
+    return earlier, context
+
+
+def _context(
+    facts: dict[str, Fact[Any]], given: list[str], progressed: list[str], schema: FactSchema
+) -> PatientContext:
     lists = {"given": tuple(given), "progressed": tuple(progressed)}
-    context = PatientContext(
-        facts=facts,
+    return PatientContext(
+        facts=dict(facts),
         therapies={f.id: lists[f.role or ""] for f in schema.facts if f.type == "therapies"},
         roles=schema.roles,
     )
-    return apply_overrides(context, overrides, lexicon, schema) if overrides else context
 
 
 def _turn_facts(

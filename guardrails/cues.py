@@ -1,5 +1,5 @@
 """The words of a corpus's domain that mark what a question asks or what a sentence does
-(`rules/cues.yaml`), beside the general clinical cues of `assistant.intent`: a guideline
+(`rules/cues.yaml`), beside the general clinical cues of `assistant.understand.intent`: a guideline
 body's name makes a question about where the sources differ, a toxicity or a test makes it a
 safety question.
 
@@ -18,12 +18,11 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from guardrails.dose_rules import schema_problems
-from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
-from guardrails.yamlio import load_yaml
+from guardrails.schema import parse
+from guardrails.yamlio import read_yaml
 
 IntentName = Literal["difference", "choice", "dose", "treatment_strong", "trial", "safety"]
 RoleName = Literal["reduction", "action", "monitoring", "caution", "recommendation", "result"]
@@ -65,10 +64,8 @@ class Cues:
     def load(cls, path: Path) -> Cues:
         if not path.is_file():
             return cls()
-        try:
-            spec = _Spec.model_validate(load_yaml(path) or {})
-        except ValidationError as exc:
-            raise RulesError(schema_problems(exc, str(path))) from exc
+        data, text = read_yaml(path)
+        spec = parse(_Spec, data or {}, str(path), text=text)
         return cls(
             tuple((k, "|".join(v)) for k, v in spec.intents.items() if v),
             tuple((k, "|".join(v)) for k, v in spec.roles.items() if v),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from guardrails.text import Folded
+
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNIT = (
     r"mg\s*/\s*kg|mg\s+per\s+kg|mg\s*/\s*m(?:2|²|\^2)|mg\s+per\s+(?:m2|m²|square\s+met(?:re|er))"
@@ -64,21 +66,19 @@ _DESCRIPTOR = r"\s*(?:(?:IV|intravenous\w*|subcutaneous\w*)\s+)?(?:(?:as|in|for)
 _LOADING_AFTER = re.compile(_DESCRIPTOR + r"loading", re.I)
 _MAINTENANCE_AFTER = re.compile(_DESCRIPTOR + r"maintenance", re.I)
 _FIRST_OF_PAIR = re.compile(r"[^.;]{0,40}?\b(?:then|followed by)\b", re.I)
-REDUCED = re.compile(
+REDUCED = Folded(
     r"reduc|lower(?:ed)? (?:the )?dose|\blowered\b|dose level|decreas|step(?:s|ped)? down|"
     r"de-escalat|"
     r"if .{0,40}not tolerated|cannot tolerate|not tolerate|intoleran|"
     r"discontinu\w*\b[^.]{0,30}\bif\b|"
-    r"first to|then to|second reduction|hepatic impairment|child-pugh|inhibitor",
-    re.I,
+    r"first to|then to|second reduction|hepatic impairment|child-pugh|inhibitor"
 )
-UPPER = re.compile(
-    r"up to|maximum|\bmax\b|escalat\w*(?: to)?|no more than|not exceed|above|increased? to", re.I
+UPPER = Folded(
+    r"up to|maximum|\bmax\b|escalat\w*(?: to)?|no more than|not exceed|above|increased? to"
 )
-NEGATION = re.compile(
+NEGATION = Folded(
     r"\bnot\b|\bnever\b|\bno longer\b|rather than|instead of|\bavoid\b|don't|\bisn't\b|"
-    r"\bincorrect\b|\bwrong\b|\bnor\b",
-    re.I,
+    r"\bincorrect\b|\bwrong\b|\bnor\b"
 )
 CLAUSE_BREAK = re.compile(r"[;:]|,\s(?:but|whereas|while)\b|\bbut\b")
 # What follows an amount up to here is its own descriptor ("4 mg/kg as a loading dose, or ...").
@@ -87,7 +87,8 @@ SEPARATOR = re.compile(r",|\bor\b|\band\b|\bthen\b|\bfollowed by\b", re.I)
 NEXT_PHASE = re.compile(r",?\s*\b(?:then|followed by|thereafter|or)\b", re.I)
 # "DRUG with PARTNER (...) is given at X": the amount belongs to the first drug.
 SUBJECT_LINK = re.compile(
-    r"^[^.;]*?\b(?:with|plus|alongside)\b[^.;]*?\b(?:is|are)\s+(?:\w+\s+){0,2}?(?:at\s+)?$", re.I
+    r"^[^.;]*?\b(?:with|plus|alongside)\b[^.;]*?(?:\b(?:is|are)\s+(?:\w+\s+){0,2}?(?:at\s+)?|:\s*)$",
+    re.I,
 )
 # The words between a drug and its amount: "pertuzumab 840 mg", "capecitabine is given at ...".
 DOSING_PREDICATE = re.compile(

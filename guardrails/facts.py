@@ -20,12 +20,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from guardrails.dose_rules import schema_problems
 from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
-from guardrails.yamlio import load_yaml
+from guardrails.schema import parse
+from guardrails.yamlio import read_yaml
 
 FactType = Literal["enum", "boolean", "number", "interval", "therapies"]
 Role = Literal[
@@ -193,16 +193,18 @@ class FactSchema:
         """The corpus's fact schema; a corpus without the file declares no facts."""
         if not path.is_file():
             return cls()
-        return cls.from_data(load_yaml(path) or {}, lexicon, str(path))
+        data, text = read_yaml(path)
+        return cls.from_data(data or {}, lexicon, str(path), text)
 
     @classmethod
     def from_data(
-        cls, data: Any, lexicon: Lexicon | None = None, origin: str = "facts.yaml"
+        cls,
+        data: Any,
+        lexicon: Lexicon | None = None,
+        origin: str = "facts.yaml",
+        text: str | None = None,
     ) -> FactSchema:
-        try:
-            spec = _Spec.model_validate(data)
-        except ValidationError as exc:
-            raise RulesError(schema_problems(exc, origin)) from exc
+        spec = parse(_Spec, data, origin, text=text)
         problems = _cross_problems(spec.facts, lexicon, origin)
         if problems:
             raise RulesError(problems)

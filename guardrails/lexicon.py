@@ -16,8 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+
 from guardrails.errors import RulesError
-from guardrails.yamlio import load_yaml, require, unknown_fields
+from guardrails.fields import LexiconId
+from guardrails.schema import Issue, Strict, duplicates, format_issues, validate
+from guardrails.yamlio import read_yaml
 
 
 class ConceptKind(StrEnum):
@@ -85,54 +89,41 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
-        data = load_yaml(path)
-        lexicon = cls.from_data(data, str(path))
+        data, text = read_yaml(path)
+        lexicon = cls.from_data(data, str(path), text)
         lexicon.origin = path
         return lexicon
 
     @classmethod
-    def from_data(cls, data: Any, origin: str = "lexicon.yaml") -> Lexicon:
-        problems: list[str] = []
-        concepts: dict[str, Concept] = {}
-        if not isinstance(data, dict):
-            raise RulesError([f"{origin}: expected a mapping with keys {', '.join(_SECTIONS)}"])
-        for section, kind in _SECTIONS.items():
-            for i, entry in enumerate(data.get(section) or []):
-                where = f"{origin}: {section}[{i}]"
-                concept = _parse_concept(entry, kind, where, problems)
-                if concept is None:
-                    continue
-                if concept.id in concepts:
-                    problems.append(f"{where}: id '{concept.id}' is used twice")
-                concepts[concept.id] = concept
-        lexicon = cls(concepts)
-        problems.extend(lexicon._cross_problems(origin))
+    def from_data(cls, data: Any, origin: str = "lexicon.yaml", text: str | None = None) -> Lexicon:
+        """The lexicon; RulesError naming the file, entry and field of every problem."""
+        entries = [e for key in _SECTIONS for e in _listed(data, key)]
+        ids = {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
+        spec, problems = validate(
+            _LexiconFile,
+            data,
+            origin,
+            context={"lexicon": ids},
+            text=text,
+            issues=duplicates(data, *_SECTIONS),
+        )
+        if spec is None:
+            raise RulesError(problems)
+        concepts = {
+            e.id: Concept(kind=kind, **e.model_dump())
+            for key, kind in _SECTIONS.items()
+            for e in getattr(spec, key)
+        }
+        problems = format_issues(_name_clashes(spec), origin, data, text)
         if problems:
             raise RulesError(problems)
-        return lexicon
-
-    def _cross_problems(self, origin: str) -> list[str]:
-        problems = []
-        owner: dict[str, str] = {}
-        for concept in self.concepts.values():
-            for name in concept.all_names:
-                key = re.sub(r"[\s-]+", " ", name.lower()).strip()
-                if key in owner and owner[key] != concept.id:
-                    problems.append(
-                        f"{origin}: the name '{name}' maps to two concepts: "
-                        f"'{owner[key]}' and '{concept.id}'"
-                    )
-                owner[key] = concept.id
-            refs = [*concept.components, *concept.members, *concept.never_substitute]
-            for ref in refs:
-                if ref not in self.concepts:
-                    problems.append(f"{origin}: '{concept.id}' refers to unknown id '{ref}'")
-        return problems
+        return cls(concepts)
 
     @cached_property
-    def _keys(self) -> tuple[dict[str, list[tuple[str, str]]], int]:
+    def _keys(self) -> tuple[dict[str, list[tuple[str, str]]], int, frozenset[str]]:
         """Each name as the concatenation of its lower-case tokens ('T-DXd' -> 'tdxd'), with
-        the concept id and the name; and the longest name in tokens."""
+        the concept id and the name; the longest name in tokens; and every prefix of a key,
+        so a scan stops as soon as the text can no longer spell a name."""
         keys: dict[str, list[tuple[str, str]]] = {}
         longest = 1
         for concept in self.concepts.values():
@@ -140,7 +131,8 @@ class Lexicon:
                 tokens = _TOKEN.findall(name)
                 longest = max(longest, len(tokens))
                 keys.setdefault("".join(t.lower() for t in tokens), []).append((concept.id, name))
-        return keys, longest
+        prefixes = frozenset(key[:n] for key in keys for n in range(1, len(key) + 1))
+        return keys, longest, prefixes
 
     def find(self, text: str) -> list[Mention]:
         """Every name of every concept in `text`, longest match first, left to right.
@@ -155,15 +147,16 @@ class Lexicon:
         cached = self._cache.get(text)
         if cached is not None:
             return cached
-        keys, longest = self._keys
         tokens = list(_TOKEN.finditer(text))
         lowered = [t.group().lower() for t in tokens]
+        prefixes = self._keys[2]
         mentions: list[Mention] = []
-        i = 0
-        while i < len(tokens):
-            found = self._longest_at(text, tokens, lowered, i, keys, longest)
+        after = 0  # the first token not inside a name already found
+        for i in [i for i, word in enumerate(lowered) if word in prefixes]:
+            if i < after:
+                continue
+            found = self._longest_at(text, tokens, lowered, i)
             if found is None:
-                i += 1
                 continue
             concept_id, n = found
             start, end = tokens[i].start(), tokens[i + n - 1].end()
@@ -172,31 +165,30 @@ class Lexicon:
                 end = absent.end()
             kind = self.concepts[concept_id].kind
             mentions.append(Mention(concept_id, kind, start, end, text[start:end], bool(absent)))
-            i += n
+            after = i + n
         if len(self._cache) > 50_000:
             self._cache.clear()
         self._cache[text] = mentions
         return mentions
 
     def _longest_at(
-        self,
-        text: str,
-        tokens: list[re.Match[str]],
-        lowered: list[str],
-        i: int,
-        keys: dict[str, list[tuple[str, str]]],
-        longest: int,
+        self, text: str, tokens: list[re.Match[str]], lowered: list[str], i: int
     ) -> tuple[str, int] | None:
-        for n in range(min(longest, len(tokens) - i), 0, -1):
-            named = keys.get("".join(lowered[i : i + n]))
-            if not named:
-                continue
+        keys, longest, prefixes = self._keys
+        spelled, lengths = "", []  # token counts at which the text spells a whole name
+        for n in range(1, min(longest, len(tokens) - i) + 1):
+            spelled += lowered[i + n - 1]
+            if spelled not in prefixes:
+                break
+            if spelled in keys:
+                lengths.append(n)
+        for n in reversed(lengths):
             window = tokens[i : i + n]
             if any(
                 not _JOIN.fullmatch(text, a.end(), b.start()) for a, b in itertools.pairwise(window)
             ):
                 continue  # names do not run across punctuation other than listed separators
-            for concept_id, name in named:
+            for concept_id, name in keys["".join(lowered[i : i + n])]:
                 surface = text[window[0].start() : window[-1].end()]
                 if not _is_case_sensitive(name) or surface.replace(" ", "") == name:
                     return concept_id, n
@@ -244,34 +236,44 @@ class Lexicon:
         return concept.generic if concept else concept_id
 
 
-def _parse_concept(
-    entry: Any, kind: ConceptKind, where: str, problems: list[str]
-) -> Concept | None:
-    if not isinstance(entry, dict):
-        problems.append(f"{where}: expected a mapping with at least 'id' and 'generic'")
-        return None
-    before = len(problems)
-    concept_id = require(entry, "id", str, where, problems)
-    generic = require(entry, "generic", str, where, problems)
-    if len(problems) > before:
-        return None
-    allowed = ("id", "generic", "names", "class", "components", "members", "never_substitute")
-    problems += unknown_fields(entry, allowed, where)
+class _Entry(Strict):
+    """A concept as lexicon.yaml writes it; `components`, `members` and `never_substitute`
+    name other ids of the file."""
 
-    def strings(key: str) -> tuple[str, ...]:
-        value = entry.get(key) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            problems.append(f"{where} ('{concept_id}'): '{key}' must be a list of strings")
-            return ()
-        return tuple(value)
+    id: str = Field(min_length=1)
+    generic: str = Field(min_length=1)
+    names: tuple[str, ...] = ()
+    drug_class: str = Field("", alias="class")
+    components: tuple[LexiconId, ...] = ()
+    members: tuple[LexiconId, ...] = ()
+    never_substitute: tuple[LexiconId, ...] = ()
 
-    return Concept(
-        id=str(concept_id),
-        kind=kind,
-        generic=str(generic),
-        names=strings("names"),
-        drug_class=str(entry.get("class", "")),
-        components=strings("components"),
-        members=strings("members"),
-        never_substitute=strings("never_substitute"),
-    )
+
+class _LexiconFile(Strict):
+    drugs: tuple[_Entry, ...] = ()
+    regimens: tuple[_Entry, ...] = ()
+    groups: tuple[_Entry, ...] = ()
+    terms: tuple[_Entry, ...] = ()
+    trials: tuple[_Entry, ...] = ()
+
+
+def _listed(data: Any, key: str) -> list[Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _name_clashes(spec: _LexiconFile) -> list[Issue]:
+    """A name (ignoring case, spaces and hyphens) that two concepts claim."""
+    issues = []
+    owner: dict[str, str] = {}
+    for section in _SECTIONS:
+        for i, entry in enumerate(getattr(spec, section)):
+            for name in (entry.generic, *entry.names):
+                key = re.sub(r"[\s-]+", " ", name.lower()).strip()
+                if key in owner and owner[key] != entry.id:
+                    message = (
+                        f"the name '{name}' maps to two concepts: '{owner[key]}' and '{entry.id}'"
+                    )
+                    issues.append(Issue((section, i, "names"), message))
+                owner.setdefault(key, entry.id)
+    return issues

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from guardrails.dose_rules import schema_problems
-from guardrails.errors import RulesError
-from guardrails.yamlio import load_yaml
+from guardrails.schema import parse
+from guardrails.yamlio import read_yaml
 
 _NUMBER = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
 _GRADES = re.compile(
@@ -75,14 +74,14 @@ class Measures:
         """The corpus's measures; a corpus without the file has none."""
         if not path.is_file():
             return cls()
-        return cls.from_data(load_yaml(path) or {}, str(path))
+        data, text = read_yaml(path)
+        return cls.from_data(data or {}, str(path), text)
 
     @classmethod
-    def from_data(cls, data: object, origin: str = "measures.yaml") -> Measures:
-        try:
-            spec = _Spec.model_validate(data)
-        except ValidationError as exc:
-            raise RulesError(schema_problems(exc, origin)) from exc
+    def from_data(
+        cls, data: object, origin: str = "measures.yaml", text: str | None = None
+    ) -> Measures:
+        spec = parse(_Spec, data, origin, text=text)
         return cls(tuple(_compile(m) for m in spec.measures))
 
     def has_grade(self, text: str) -> bool:

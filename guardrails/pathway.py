@@ -8,39 +8,64 @@ guideline recommends for this patient.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, model_validator
 
 from guardrails.facts import FactSchema
+from guardrails.fields import LexiconId, NonBlank
 from guardrails.overrides import USER
+from guardrails.pathway_when import When
 from guardrails.records import Fact, FactStatus, PatientContext, Recommendation
 from guardrails.relations import Relation
+from guardrails.schema import Strict
 from guardrails.screen import Screened
 
 
-@dataclass(frozen=True)
-class Situation:
-    id: str
-    situation: str
-    when: dict[str, Any]
-    statement: str
-    preferred: tuple[str, ...]
-    acceptable: tuple[str, ...]
-    not_preferred: tuple[str, ...]
-    first_line_regimens: tuple[str, ...]
-    no_preference: bool
-    notes: tuple[str, ...]
-    sources: tuple[str, ...]
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+Ids = tuple[LexiconId, ...]  # checked against the lexicon given as validation context
+Sources = tuple[str, ...]
+
+
+class Situation(Strict):
+    """A patient situation and what the guideline recommends in it (`situations:`)."""
+
+    id: NonBlank
+    situation: str = Field("", description="how an answer names it; by default the id")
+    when: When = Field(default_factory=dict)
+    statement: NonBlank
+    preferred: Ids = ()
+    acceptable: Ids = ()
+    not_preferred: Ids = ()
+    first_line_regimens: Ids = ()
+    no_preference: bool = False
+    notes: tuple[str, ...] = ()
+    sources: Sources = Field(min_length=1)
     differ: bool = False  # the sources disagree here: a first-line regimen is shown, not faulted
 
+    @model_validator(mode="before")
+    @classmethod
+    def _named(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("situation") and data.get("id"):
+            return {**data, "situation": data["id"]}
+        return data
 
-@dataclass(frozen=True)
-class Contraindication:
-    id: str
-    drugs: tuple[str, ...]
-    when: dict[str, Any]
-    severity: str
-    message: str
-    sources: tuple[str, ...]
+
+class Contraindication(Strict):
+    """Drugs to avoid when a condition holds (`contraindications:`)."""
+
+    id: NonBlank
+    drugs: Ids = Field(min_length=1)
+    when: When = Field(min_length=1)
+    severity: Literal["warn", "block"] = "block"
+    message: Annotated[str, AfterValidator(_one_line), Field(min_length=1)]
+    sources: Sources = Field(min_length=1)
+    superseded_by: tuple[str, ...] = Field(
+        (), description="ids of stricter rules that, when they apply, make this one redundant"
+    )
 
 
 @dataclass(frozen=True)
@@ -107,12 +132,15 @@ class Pathway:
         return None
 
     def contraindications_for(self, context: PatientContext) -> list[Contraindication]:
+        """The rules that apply, less those a stricter applying rule supersedes."""
         line = self.line_of(context)
-        return [
+        found = [
             c
             for c in self.contraindications
             if all(self._holds(key, expected, context, line) for key, expected in c.when.items())
         ]
+        applying = {c.id for c in found}
+        return [c for c in found if not applying.intersection(c.superseded_by)]
 
     def recommend(self, context: PatientContext) -> Recommendation | None:
         situation = self.situation_for(context)

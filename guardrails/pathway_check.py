@@ -9,7 +9,6 @@ one drug presented as interchangeable with one it must never replace.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import partial
 
@@ -24,35 +23,30 @@ from guardrails.recommendations import (
     states_recommendation,
 )
 from guardrails.records import Finding, PatientContext, Severity
+from guardrails.text import Folded
 
-_ADVICE_NEGATION = re.compile(
+_ADVICE_NEGATION = Folded(
     r"\b(?:do not|don't|never|avoid|should not|shouldn't|must not|not to|no need to|"
-    r"mistake|error|wrong|pitfall|incorrect|rather than|instead of|not|against|warns?)\b",
-    re.IGNORECASE,
+    r"mistake|error|wrong|pitfall|incorrect|rather than|instead of|not|against|warns?)\b"
 )
 # A negation inside the matched advice: "endocrine therapy is not given concurrently ...".
-_NEGATED_VERB = re.compile(
-    r"\b(?:is|are|should|must|can|may)\s+not\b|\bnever\b|\b(?:isn't|aren't|shouldn't|can't)\b",
-    re.I,
+_NEGATED_VERB = Folded(
+    r"\b(?:is|are|should|must|can|may)\s+not\b|\bnever\b|\b(?:isn't|aren't|shouldn't|can't)\b"
 )
 # Therapy already given: "after prior therapy that included an anthracycline ... and trastuzumab".
-_PRIOR = re.compile(
-    r"\b(?:prior|previous(?:ly)?|received|had had|included|pretreated|pre-treated)\b", re.I
-)
-_SUBSTITUTION = re.compile(
+_PRIOR = Folded(r"\b(?:prior|previous(?:ly)?|received|had had|included|pretreated|pre-treated)\b")
+_SUBSTITUTION = Folded(
     r"\b(?:interchangeab\w*|substitut\w*|equivalent(?: to)?|the same (?:drug|thing|as)|"
     r"swap\w*|biosimilar (?:of|to)|can (?:be used to )?(?:replace|stand in for)|"
-    r"can be used in place of)\b",
-    re.IGNORECASE,
+    r"can be used in place of)\b"
 )
 # An answer that says the sources disagree has shown the disagreement a `differ` rule is about.
-_DIFFER = re.compile(r"\b(?:differ\w*|disagree\w*|conflict\w*|diverg\w*)\b", re.IGNORECASE)
-_CAUTION = re.compile(
+_DIFFER = Folded(r"\b(?:differ\w*|disagree\w*|conflict\w*|diverg\w*)\b")
+_CAUTION = Folded(
     r"\b(?:case[- ]by[- ]case|with caution|caution|closely monitor\w*|careful|"
     r"clos(?:e|er) (?:[\w-]+ ){0,2}monitoring|"
     r"(?:after|first) (?:an? )?(?:[\w-]+ ){0,2}(?:review|assessment)|"
-    r"(?:review|assessment) (?:comes )?first)\b",
-    re.IGNORECASE,
+    r"(?:review|assessment) (?:comes )?first)\b"
 )
 
 

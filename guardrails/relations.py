@@ -137,11 +137,24 @@ class Relation:
 
     @cached_property
     def _terms(self) -> re.Pattern[str] | None:
-        """The plain subject terms as one pattern, longest first (case-insensitive)."""
+        """The plain subject terms as one pattern, longest first (case-insensitive), each
+        written any way a writer spells it: hyphen or space between its words, and its head
+        noun in the plural or another word for a therapy ("HER2-directed treatment")."""
         if not self.terms:
             return None
         ordered = sorted({t.lower() for t in self.terms}, key=len, reverse=True)
-        return re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
+        return re.compile("|".join(map(term_pattern, ordered)), re.IGNORECASE)
+
+
+# The general words for a therapy, one standing for another at the head of a term.
+_THERAPY = ("therapy", "therapies", "treatment", "treatments")
+_HEAD = r"(?:therap(?:y|ies)|treatments?)"
+
+
+def term_pattern(term: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", term) if w]
+    parts = [_HEAD if w in _THERAPY else re.escape(w) for w in words]
+    return r"\b" + r"[\s-]+".join(parts) + r"\b"
 
 
 def _stopped(text: str, span: tuple[int, int]) -> bool:

@@ -10,8 +10,13 @@ from collections.abc import Sequence
 
 from guardrails.answer import parse_answer
 from guardrails.arithmetic import derived_numbers
+from guardrails.dose_adjustments import check_adjustments
+from guardrails.dose_conditions import Question
+from guardrails.dose_levels import check_levels
 from guardrails.dose_mentions import find_doses
-from guardrails.doses import check_doses, check_reescalation
+from guardrails.dose_modifications import check_modifications
+from guardrails.dose_reescalation import check_reescalation
+from guardrails.doses import check_doses
 from guardrails.grounding import check_grounding
 from guardrails.pathway_check import check_pathway
 from guardrails.records import Finding, Passage, PatientContext, Review, Severity
@@ -40,6 +45,12 @@ def review(
     findings: list[Finding] = []
     findings.extend(check_doses(mentions, rules.doses, rules.lexicon, context))
     findings.extend(check_reescalation(sentences, rules.doses, rules.lexicon))
+    asked = Question.read(question, rules.lexicon, rules.measures)  # read once for the three
+    findings.extend(
+        check_modifications(sentences, asked, rules.doses, rules.lexicon, rules.measures)
+    )
+    findings.extend(check_adjustments(sentences, asked, rules.doses, rules.lexicon, rules.measures))
+    findings.extend(check_levels(sentences, asked, rules.doses, rules.lexicon))
     findings.extend(check_pathway(sentences, context, rules.pathway, rules.lexicon))
     if grounded:
         derived = derived_numbers(context, rules.doses, f"{question}\n{text}", rules.facts.measured)

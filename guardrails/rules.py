@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from guardrails.dose_mentions import DoseVocabulary
+from guardrails.dose_attribution import DoseVocabulary
 from guardrails.dose_table import DoseTable
 from guardrails.errors import RulesError
 from guardrails.facts import FactSchema

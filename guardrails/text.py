@@ -51,6 +51,34 @@ _ABBREVIATIONS = {
     "pt",
     "est",
 }
+
+
+class Folded:
+    """A case-insensitive pattern run on lower-cased text.
+
+    Python's re drops its literal-prefix scan under IGNORECASE, so the review's cue patterns
+    run two to five times slower with it. A pattern written in lower case finds the same spans
+    in `text.lower()` whenever lowering keeps the length (it does, except for a few non-ASCII
+    letters, which fall back to IGNORECASE). Matched text comes back lower-cased.
+
+        REDUCED = Folded(r"reduc|dose level")
+        REDUCED.search("Dose level -1")  # a match at 0
+    """
+
+    def __init__(self, pattern: str) -> None:
+        if re.search(r"(?<!\\)[A-Z]", pattern):
+            raise ValueError(f"a folded pattern is written in lower case: {pattern!r}")
+        self.pattern = pattern
+        self._lower = re.compile(pattern)
+        self._any_case = re.compile(pattern, re.IGNORECASE)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            return self._lower.search(lowered)
+        return self._any_case.search(text)
+
+
 # A sentence ends at . ! or ? (keeping citation markers that follow it, "weeks. [1]"), at a blank
 # line, or before a bullet.
 _BOUNDARY = re.compile(

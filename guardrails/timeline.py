@@ -14,6 +14,7 @@ from typing import Any
 from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.negation import status_of
 from guardrails.records import Fact, FactStatus
+from guardrails.text import Folded
 
 _WORDS = {
     "a": 1,
@@ -89,10 +90,9 @@ _PROGRESSION = re.compile(
 EARLY_SETTING = re.compile(
     r"(?:\b(?:neo)?adjuvant|\(neo\)adjuvant)\b[^.;,]{0,25}?(?:\band\s+|\+\s*|,\s*)?$", re.I
 )
-_PRIOR = re.compile(
+_PRIOR = Folded(
     r"\b(?:prior|previous(?:ly)?|received|treated with|after|post|following|had|s/p|"
-    r"completed|currently on|was on|is on|while on)\b",
-    re.I,
+    r"completed|currently on|was on|is on|while on)\b"
 )
 # A therapy named before the words of its failure ("THP failed", "T-DM1 and T-DXd, both
 # progressed"), with no word of time or purpose between: in "T-DXd after progression on THP"
@@ -185,7 +185,10 @@ def lines_and_therapies(
         for value, pattern in _LINE:
             match = pattern.search(clause)
             if match:
-                lead = clause[: match.start()]
+                # Progression counts a line only when it governs the line's own words
+                # ("progressed on first-line THP"); in "progressed on THP, second line?" the
+                # line is stated and the progression is what made it second.
+                lead = clause[: match.start()].rsplit(",", 1)[-1]
                 done = _PROGRESSION.search(lead) or _AFTER_LINE.search(lead)
                 implied = value + 1 if done else value
                 if line.value is None or implied > line.value:

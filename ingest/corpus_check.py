@@ -34,6 +34,8 @@ def check_corpus(folder: Path, limits: SourceLimits | None = None) -> tuple[list
     loaded, problems = load_sources([folder / "sources"], limits)
     try:
         CorpusInfo.load(folder / "corpus.yaml")
+    except RulesError as exc:
+        problems.extend(exc.problems)
     except CairnError as exc:
         problems.append(str(exc))
     try:

@@ -9,17 +9,50 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
+from pydantic import Field, field_validator
 
-from guardrails.errors import CairnError
-from guardrails.yamlio import unknown_fields
+from guardrails.errors import CairnError, RulesError
+from guardrails.fields import NonBlank, Regex
+from guardrails.schema import Strict, parse
+from guardrails.yamlio import read_yaml
 
-_KEYS = ("name", "description", "language", "covers", "scope", "examples")
 # The languages a corpus may be written in: those the packaged encoder (all-MiniLM-L6-v2) reads.
 LANGUAGES = {"en": "English"}
-_SCOPE = ("context", "conditions", "excluded")
+_FIX = (
+    "Give 'name', 'description', 'covers' and optional 'language', 'scope' and 'examples' "
+    "(see docs/corpus-format.md)."
+)
+
+
+class _Exclusion(Strict):
+    pattern: Regex  # a topic outside the corpus (case-insensitive)
+    reason: NonBlank  # what the topic is, shown to the user
+
+
+class _Scope(Strict):
+    context: dict[str, str] = Field(default_factory=dict)
+    conditions: tuple[str, ...] = ()
+    excluded: tuple[_Exclusion, ...] = ()
+
+
+class _CorpusFile(Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    language: str = "en"
+    covers: tuple[str, ...] = ()
+    scope: _Scope = Field(default_factory=_Scope)
+    examples: tuple[str, ...] = ()
+
+    @field_validator("language")
+    @classmethod
+    def _readable(cls, code: str) -> str:
+        if code not in LANGUAGES:
+            known = ", ".join(f"{c} ({name})" for c, name in LANGUAGES.items())
+            raise ValueError(
+                f"language {code!r} is not one Cairn's embedding model reads; it reads {known}"
+            )
+        return code
 
 
 @dataclass(frozen=True)
@@ -51,37 +84,20 @@ class CorpusInfo:
                 "Create it with 'name', 'description' and 'covers' (see docs/corpus-format.md).",
             )
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            scope: dict[str, Any] = data.get("scope") or {}
-            unknown = unknown_fields(data, _KEYS, "") + unknown_fields(scope, _SCOPE, "scope")
-            if unknown:
-                raise KeyError(unknown[0].lstrip(": "))
-            excluded = tuple(
-                Exclusion(re.compile(str(e["pattern"]), re.I), str(e["reason"]))
-                for e in scope.get("excluded") or []
-            )
-            return cls(
-                name=str(data["name"]),
-                description=str(data.get("description", "")),
-                covers=tuple(str(c) for c in data.get("covers") or ()),
-                context={str(k): str(v) for k, v in (scope.get("context") or {}).items()},
-                conditions=tuple(str(c).lower() for c in scope.get("conditions") or ()),
-                excluded=excluded,
-                examples=tuple(str(q) for q in data.get("examples") or ()),
-                language=_language(data.get("language", "en")),
-            )
-        except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
-            raise CairnError(
-                f"{path} is not a valid corpus description ({exc}).",
-                "Give 'name', 'description', 'covers' and optional 'language', 'scope' and "
-                "'examples' (see docs/corpus-format.md).",
-            ) from exc
-
-
-def _language(code: object) -> str:
-    if code not in LANGUAGES:
-        known = ", ".join(f"{c} ({name})" for c, name in LANGUAGES.items())
-        raise ValueError(
-            f"language {code!r} is not one Cairn's embedding model reads; it reads {known}"
+            data, text = read_yaml(path)
+            spec = parse(_CorpusFile, data or {}, str(path), text=text)
+        except RulesError as exc:  # every problem, with the format's documentation
+            raise RulesError(exc.problems, _FIX) from exc
+        scope = spec.scope
+        return cls(
+            name=spec.name,
+            description=spec.description,
+            covers=spec.covers,
+            context=dict(scope.context),
+            conditions=tuple(c.lower() for c in scope.conditions),
+            excluded=tuple(
+                Exclusion(re.compile(e.pattern, re.I), e.reason) for e in scope.excluded
+            ),
+            examples=spec.examples,
+            language=spec.language,
         )
-    return str(code)

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from guardrails.dose_rules import schema_problems
+from guardrails.schema import parse
 from ingest.sources import LoadedSource
 
 
@@ -77,11 +77,8 @@ def load_spec(path: Path) -> CoverageSpec:
 
     if not path.is_file():
         raise RulesError([f"{path}: file not found"], f"Create {path.name} in the corpus folder.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    try:
-        return CoverageSpec.model_validate(data)
-    except ValidationError as exc:
-        raise RulesError(schema_problems(exc, str(path))) from exc
+    text = path.read_text(encoding="utf-8")
+    return parse(CoverageSpec, yaml.safe_load(text), str(path), text=text)
 
 
 def covered_cells(sources: Sequence[LoadedSource]) -> dict[tuple[str, str], list[str]]:

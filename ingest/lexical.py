@@ -2,8 +2,9 @@
 
 Drug, regimen and term names are replaced by concept tokens before indexing, so "Enhertu",
 "T-DXd" and "trastuzumab deruxtecan" are one token, and a regimen or group also yields the tokens
-of its parts ("THP" -> thp, trastuzumab, pertuzumab, taxane). A name marked absent
-("chemo-free", "chemotherapy-free") becomes one token of its own.
+of its parts ("THP" -> thp, trastuzumab, pertuzumab, taxane); a member also yields the token of
+its group or class (a concomitant drug that of the interaction class the labels name). A name
+marked absent ("chemo-free", "chemotherapy-free") becomes one token of its own.
 
     tokenizer = Tokenizer(lexicon)
     bm25 = LexicalIndex.build([tokenizer(t) for t in texts])
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from guardrails.lexicon import ConceptKind, Lexicon
+from guardrails.lexicon import Lexicon
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.][0-9]+)?")
 STOPWORDS = frozenset(
@@ -46,13 +47,13 @@ class Tokenizer:
         self.lexicon = lexicon
         self._parents: dict[str, set[str]] = {}
         if lexicon is not None:
-            for concept in lexicon.concepts.values():
-                if concept.kind is ConceptKind.GROUP:
-                    for member in concept.members:
-                        self._parents.setdefault(member, set()).add(concept.id)
+            for concept in lexicon.concepts.values():  # a group, or a term with members
+                for member in concept.members:
+                    self._parents.setdefault(member, set()).add(concept.id)
 
     def concept_tokens(self, concept_id: str) -> list[str]:
-        """A concept's own token, its parts' tokens (regimens) and its groups' tokens (drugs)."""
+        """A concept's own token, its parts' tokens (regimens) and the tokens of the concepts it
+        is a member of (a drug's groups; a concomitant drug's interaction class, a term)."""
         tokens = [f"c:{concept_id}"]
         concept = self.lexicon.get(concept_id) if self.lexicon else None
         if concept is not None:

@@ -14,20 +14,20 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from guardrails.errors import CairnError
+from guardrails.fields import NonBlank
+from guardrails.schema import Strict, validate
 from ingest.records import Source, SourceKind, SourceStatus
 
 SOURCE_SUFFIXES = (".md", ".txt", ".html", ".htm", ".pdf")
 SIDECAR_SUFFIX = ".meta.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?", re.DOTALL)
-
-REQUIRED = ("id", "title", "kind", "citation", "year", "last_reviewed", "status")
-OPTIONAL = ("url", "superseded_by", "tags", "recalled_facts", "covers", "population")
 
 
 class SourceError(CairnError):
@@ -140,8 +140,11 @@ def load_source(path: Path, limits: SourceLimits | None = None) -> LoadedSource:
         )
     raw = path.read_bytes()
     digest = hashlib.sha256(raw)
+    front = None  # the front matter as written: its problems carry line numbers
     if suffix == ".md":
         meta, body, problems = _split_front_matter(path, raw)
+        match = _FRONT_MATTER.match(raw.decode("utf-8", errors="replace"))
+        front = "\n" + match.group(1) if match else None  # the file's line 1 is '---'
     else:
         sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
         if not sidecar.is_file():
@@ -157,7 +160,7 @@ def load_source(path: Path, limits: SourceLimits | None = None) -> LoadedSource:
                 problems.append(f"{path}: could not read the file ({exc})")
     if problems:
         raise SourceError(problems)
-    source, problems = validate_metadata(meta, path)
+    source, problems = validate_metadata(meta, path, front)
     if not body.strip():
         problems.append(f"{path}: the document has no text")
     if problems or source is None:
@@ -198,87 +201,71 @@ def _parse_yaml(path: Path, text: str) -> tuple[dict[str, Any], list[str]]:
     return data, []
 
 
-def validate_metadata(meta: dict[str, Any], path: Path) -> tuple[Source | None, list[str]]:
-    """Check every field; return the Source (when valid) and the problems found."""
-    problems: list[str] = []
+def _source_id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise ValueError(
+            f"{value!r} must be lowercase letters, digits and hyphens, e.g. guideline-2024"
+        )
+    return value
 
-    def bad(field: str, expected: str) -> None:
-        got = meta.get(field)
-        problems.append(f"{path}: field '{field}' must be {expected} (got {got!r})")
 
-    for field in REQUIRED:
-        if meta.get(field) in (None, ""):
-            problems.append(f"{path}: missing required field '{field}'")
-    for field in meta:
-        if field not in REQUIRED and field not in OPTIONAL:
-            allowed = ", ".join((*REQUIRED, *OPTIONAL))
-            problems.append(f"{path}: unknown field '{field}' (allowed: {allowed})")
+def _address(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"{value!r} must be an address starting with https://")
+    return value
 
+
+def _text(value: Any) -> Any:
+    """A topic written as a number (a recommendation number: `covers: {asco: [2.1]}`)."""
+    return str(value) if isinstance(value, int | float) else value
+
+
+class _FrontMatter(Strict):
+    """A source's metadata, as its front matter or sidecar writes it."""
+
+    id: Annotated[str, AfterValidator(_source_id)]
+    title: NonBlank
+    kind: SourceKind
+    citation: NonBlank
+    year: int = Field(ge=1900, le=2100, description="a four-digit year such as 2022")
+    last_reviewed: dt.date
+    status: SourceStatus
+    url: Annotated[str, AfterValidator(_address)] | None = None
+    superseded_by: str | None = None
+    tags: tuple[str, ...] = ()
+    recalled_facts: tuple[str, ...] = ()
+    covers: dict[str, tuple[Annotated[str, BeforeValidator(_text)], ...]] = Field(
+        default_factory=dict, description="subject: [topic, ...], e.g. a-drug-id: [dosing]"
+    )
+    population: dict[str, str] = Field(
+        default_factory=dict, description="fact: value, with the fact ids of rules/facts.yaml"
+    )
+
+    @model_validator(mode="after")
+    def _successor(self) -> _FrontMatter:
+        if self.status is SourceStatus.SUPERSEDED and not self.superseded_by:
+            raise ValueError(
+                "status is 'superseded' but field 'superseded_by' names no successor; "
+                "give the id of the document that replaces it"
+            )
+        if self.superseded_by is not None and self.status is not SourceStatus.SUPERSEDED:
+            raise ValueError("field 'superseded_by' is set but status is not 'superseded'")
+        return self
+
+
+def validate_metadata(
+    meta: dict[str, Any], path: Path, text: str | None = None
+) -> tuple[Source | None, list[str]]:
+    """Check every field; return the Source (when valid) and the problems found. `text` is the
+    front matter as written, for line numbers."""
+    spec, problems = validate(_FrontMatter, meta, str(path), text=text)
     source_id = meta.get("id")
-    if source_id is not None and not (isinstance(source_id, str) and ID_PATTERN.match(source_id)):
-        bad("id", "lowercase letters, digits and hyphens, e.g. guideline-2024")
-    for field in ("title", "citation"):
-        if field in meta and meta[field] is not None and not isinstance(meta[field], str):
-            bad(field, "text")
-    kinds = [k.value for k in SourceKind]
-    if meta.get("kind") is not None and meta.get("kind") not in kinds:
-        bad("kind", "one of " + ", ".join(kinds))
-    statuses = [s.value for s in SourceStatus]
-    if meta.get("status") is not None and meta.get("status") not in statuses:
-        bad("status", "one of " + ", ".join(statuses))
-    year = meta.get("year")
-    if year is not None and not (isinstance(year, int) and 1900 <= year <= 2100):
-        bad("year", "a four-digit year such as 2022")
-    reviewed = meta.get("last_reviewed")
-    if reviewed is not None and not isinstance(reviewed, dt.date):
-        bad("last_reviewed", "a date written YYYY-MM-DD")
-    url = meta.get("url")
-    if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
-        bad("url", "an address starting with https://")
-    for field in ("tags", "recalled_facts"):
-        value = meta.get(field)
-        if value is not None and not (
-            isinstance(value, list) and all(isinstance(v, str) for v in value)
-        ):
-            bad(field, "a list of text items")
-    covers = meta.get("covers")
-    if covers is not None and not (
-        isinstance(covers, dict)
-        and all(
-            isinstance(k, str)
-            and isinstance(v, list)
-            and all(isinstance(t, str | int | float) for t in v)
-            for k, v in covers.items()
-        )
-    ):
-        bad("covers", "a mapping of subject: [topic, ...], e.g. a-drug-id: [dosing, hepatic]")
-    population = meta.get("population")
-    if population is not None and not (
-        isinstance(population, dict)
-        and all(isinstance(k, str) and isinstance(v, str) for k, v in population.items())
-    ):
-        bad("population", "a mapping of fact: value, with the fact ids of rules/facts.yaml")
-    status, successor = meta.get("status"), meta.get("superseded_by")
-    if status == "superseded" and not successor:
-        problems.append(
-            f"{path}: status is 'superseded' but field 'superseded_by' names no successor; "
-            "give the id of the document that replaces it"
-        )
-    if successor is not None and status != "superseded":
-        problems.append(f"{path}: field 'superseded_by' is set but status is not 'superseded'")
     md = path.suffix.lower() == ".md"
     if md and isinstance(source_id, str) and source_id and path.stem != source_id:
         problems.append(f"{path}: the file name should be {source_id}.md to match its id")
-    if problems:
+    if problems or spec is None:
         return None, problems
-    fields = {k: meta.get(k) for k in (*REQUIRED, *OPTIONAL) if meta.get(k) is not None}
-    fields["tags"] = tuple(meta.get("tags") or ())
-    fields["recalled_facts"] = tuple(meta.get("recalled_facts") or ())
-    fields["population"] = dict(meta.get("population") or {})
-    fields["covers"] = {
-        str(k): tuple(str(t) for t in v) for k, v in (meta.get("covers") or {}).items()
-    }
-    return Source(**fields), []
+    return Source(**spec.model_dump()), []
 
 
 def _extract_text(path: Path, raw: bytes) -> str:

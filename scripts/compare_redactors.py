@@ -26,7 +26,7 @@ Redactor = Callable[[str], str]
 
 
 def cairn(_: str) -> Redactor:
-    from assistant.redaction import redact
+    from assistant.understand.redaction import redact
 
     return redact
 

@@ -10,9 +10,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.audit import AuditLog
-from assistant.conversation import Turn
 from assistant.pipeline import Cairn, Final, Restart, Token
 from assistant.records import Answer
+from assistant.understand.conversation import Turn
 from guardrails.errors import CairnError
 from guardrails.facts import FactSchema
 from guardrails.records import FactStatus, PatientContext

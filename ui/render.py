@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 
+from assistant.compose.citations import by_source
 from assistant.records import Answer, Citation
 from guardrails.answer import parse_answer
 from guardrails.records import Finding, Severity, Verdict
@@ -134,25 +135,35 @@ def findings_markdown(answer: Answer) -> str:
 
 
 def sources_html(answer: Answer) -> str:
-    """The cited passages, each with the cited sentences highlighted; id 'cite-N' for links."""
+    """The cited passages, each with the cited sentences highlighted and the id 'cite-N' its
+    markers link to, grouped by source as the reference list is: the title once with all the
+    source's numbers, then each passage's section, and the citation once at the end."""
     if not answer.citations:
         return "<div class='cairn-sources-empty'>No sources cited.</div>"
     cited = _cited_sentences(answer)
     blocks = []
-    for c in answer.citations:
-        status = " <em>(superseded)</em>" if c.status == "superseded" else ""
+    for group in by_source(answer.citations):
+        first, last = group[0], group[-1]
+        status = " <em>(superseded)</em>" if first.status == "superseded" else ""
+        numbers = ", ".join(str(c.n) for c in group)
+        head = (
+            f"<div class='cairn-source-head'>[{numbers}] {html.escape(first.title)}{status}</div>"
+        )
         link = (
-            f" <a href='{html.escape(c.url)}' target='_blank' rel='noopener'>link</a>"
-            if c.url
+            f" <a href='{html.escape(last.url)}' target='_blank' rel='noopener'>link</a>"
+            if last.url
             else ""
         )
-        blocks.append(
-            f"<div class='cairn-source' id='cite-{c.n}'>"
-            f"<div class='cairn-source-head'>[{c.n}] {html.escape(c.title)}{status}</div>"
-            f"<div class='cairn-source-section'>{html.escape(c.section)} · {c.year}</div>"
-            f"<div class='cairn-passage'>{_highlight(c, cited.get(c.n, []))}</div>"
-            f"<div class='cairn-cite'>{html.escape(c.citation)}{link}</div></div>"
-        )
+        end = f"<div class='cairn-cite'>{html.escape(last.citation)}{link}</div>"
+        for c in group:
+            label = f"[{c.n}] " if len(group) > 1 else ""
+            blocks.append(
+                f"<div class='cairn-source' id='cite-{c.n}'>{head if c is first else ''}"
+                f"<div class='cairn-source-section'>{label}{html.escape(c.section)} · "
+                f"{c.year}</div>"
+                f"<div class='cairn-passage'>{_highlight(c, cited.get(c.n, []))}</div>"
+                f"{end if c is last else ''}</div>"
+            )
     return "<div class='cairn-sources'>" + "".join(blocks) + "</div>"
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.generators.base import GeneratorFailed
-from assistant.generators.llm import Messages
+from assistant.compose.base import GeneratorFailed
+from assistant.compose.llm import Messages
 
 
 def scripted_chat_model(*replies: str) -> GenericFakeChatModel:

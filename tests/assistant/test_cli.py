@@ -4,6 +4,7 @@ private copies of the corpus: each module-scoped workspace is ingested once."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -194,6 +195,53 @@ def ask_json(ws: Workspace, *args: str) -> dict:
     return json.loads(done.stdout)
 
 
+ENTRY = re.compile(
+    r"^ +\d+\. score (?P<score>[\d.]+)  (?P<source>\S+) § (?P<section>[^(]+?)(?:  \(|$)"
+)
+ROW = re.compile(
+    r"^ +(?P<name>[a-z_]+) +(?P<value>[\d.]+)  weight +(?P<weight>\S+)  (?P<effect>\S+)$"
+)
+
+
+def explained(block: str) -> list[dict]:
+    """The entries of an --explain block: score, source, section, quote and feature rows."""
+    entries: list[dict] = []
+    for line in block.splitlines():
+        if match := ENTRY.match(line):
+            entries.append({**match.groupdict(), "rows": {}})
+        elif entries and line.strip().startswith('"'):
+            entries[-1]["quote"] = line.strip().strip('"').removesuffix(" ...")
+        elif entries and (row := ROW.match(line)):
+            entries[-1]["rows"][row["name"]] = row.groupdict()
+    return entries
+
+
+def sections_of(path: Path) -> dict[str, str]:
+    text = path.read_text().split("---", 2)[2]
+    parts = re.split(r"^# (.+)$", text, flags=re.M)[1:]
+    return {title.strip(): body for title, body in zip(parts[::2], parts[1::2], strict=True)}
+
+
+def test_ask_explain_shows_the_features_of_the_chosen_sentences(mini: Ingested) -> None:
+    done = mini.workspace.run("ask", "--explain", "Which first-line treatment for widget disease?")
+    assert done.returncode == 0, done.stderr
+    answer, explanation = done.stdout.split("Why these sentences:")
+    chosen = explained(explanation.split("Best left out:")[0])
+    left_out = explained(explanation.split("Best left out:")[1])
+    assert chosen and left_out
+    for entry in chosen + left_out:
+        sections = sections_of(mini.workspace.corpus / "sources" / f"{entry['source']}.md")
+        assert entry["quote"] in sections[entry["section"]]  # the sentence is where it says
+        rows = entry["rows"]
+        assert ("summary_section" in rows) == (entry["section"] == "Summary")
+        assert ("superseded" in rows) == (entry["source"] == "widget-guideline-2019")
+        added = sum(float(r["effect"][1:]) for r in rows.values() if r["effect"][0] == "+")
+        scale = math.prod(float(r["effect"][1:]) for r in rows.values() if r["effect"][0] == "x")
+        assert added * scale == pytest.approx(float(entry["score"]), rel=0.03)
+    for entry in chosen:
+        assert entry["quote"] in answer.replace("\n", " ")
+
+
 def test_ask_json_prints_the_answer_record(real: Workspace) -> None:
     answer = ask_json(real, "What is the T-DXd dose?")
     assert {"text", "citations", "review", "timings", "corpus_version", "generator"} <= set(answer)
@@ -379,7 +427,7 @@ def test_corpus_check_lists_the_problems_and_exits_1(mini: Ingested, tmp_path: P
     done = mini.workspace.run("corpus", "check", "--corpus", str(corpus))
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == f"cairn: the corpus at {corpus} has 1 problem(s):"
-    assert f"  - {trial}: missing required field 'kind'" in done.stderr.splitlines()
+    assert f"  - {trial}:2: missing field 'kind'" in done.stderr.splitlines()
 
 
 # bad input: one line, exit status 2 ------------------------------------------------------------

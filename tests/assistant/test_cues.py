@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.intent import Intent, Role, intents, roles
+from assistant.understand.intent import Intent, Role, intents, roles
 from guardrails.cues import NO_CUES, Cues
 from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
@@ -33,9 +33,9 @@ def test_a_lexicon_brings_the_cues_of_its_corpus() -> None:
 @pytest.mark.parametrize(
     ("text", "named"),
     [
-        ("intents:\n  mood: [happy]\n", "intents.mood"),
+        ("intents:\n  mood: [happy]\n", "field 'intents.mood': must be one of 'difference',"),
         ("intents:\n  safety: ['(unclosed']\n", "not a valid regular expression"),
-        ("intent:\n  safety: [x]\n", "'intent': unknown field"),
+        ("intent:\n  safety: [x]\n", "unknown field 'intent'; did you mean 'intents'?"),
     ],
 )
 def test_a_bad_cue_file_is_named(tmp_path: Path, text: str, named: str) -> None:
@@ -43,5 +43,5 @@ def test_a_bad_cue_file_is_named(tmp_path: Path, text: str, named: str) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(RulesError) as error:
         Cues.load(path)
-    assert all(p.startswith(f"{path}: ") for p in error.value.problems)
+    assert all(p.startswith(f"{path}:") for p in error.value.problems)
     assert any(named in p for p in error.value.problems), error.value.problems

@@ -12,6 +12,7 @@ import yaml
 
 from evals.gate import Gate, below_targets, compare, gate_failures
 from evals.runner import _metrics
+from guardrails.errors import RulesError
 from tests.evals.conftest import EVALS_DIR
 
 GATE_FILE = EVALS_DIR / "gate.yaml"
@@ -56,12 +57,48 @@ def test_every_threshold_in_gate_yaml_is_read(gate: Gate) -> None:
     written = yaml.safe_load(GATE_FILE.read_text(encoding="utf-8"))
     targets = written.pop("targets", {})
     floors = written.pop("category_floors", {})
+    checks = written.pop("check_floors", {})
     assert set(written) <= {f.name for f in dataclasses.fields(Gate)}, "unknown key in gate.yaml"
     assert {k: getattr(gate, k) for k in written} == {k: float(v) for k, v in written.items()}
     assert gate.targets == {k: float(v) for k, v in targets.items()}
     assert gate.category_floors == {
         c: {k: float(v) for k, v in f.items()} for c, f in floors.items()
     }
+    assert gate.check_floors == {c: {k: float(v) for k, v in f.items()} for c, f in checks.items()}
+
+
+def _guard(**rows: tuple[int, float, int, float]) -> dict[str, Any]:
+    """Adversarial results per file: (faulty, catch rate, clean, false-positive rate)."""
+    per_check = {
+        name: {"faulty": f, "catch_rate": c, "clean": k, "false_positive_rate": fp}
+        for name, (f, c, k, fp) in rows.items()
+    }
+    return {"metrics": {"golden_answerable": 0, "guardrails": {**_pooled_rows(per_check),
+                                                              "per_check": per_check}}}  # fmt: skip
+
+
+def _pooled_rows(per_check: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    faulty = sum(r["faulty"] for r in per_check.values())
+    caught = sum(r["faulty"] * r["catch_rate"] for r in per_check.values())
+    clean = sum(r["clean"] for r in per_check.values())
+    flagged = sum(r["clean"] * r["false_positive_rate"] for r in per_check.values())
+    return {"faulty": faulty, "catch_rate": caught / faulty, "clean": clean,
+            "false_positive_rate": flagged / clean}  # fmt: skip
+
+
+def test_a_blind_adversarial_file_is_held_to_its_own_floor_and_the_rest_to_the_gate() -> None:
+    gate = Gate(check_floors={"blind": {"catch_rate": 0.5, "false_positive_rate_max": 0.0}})
+    assert gate_failures(_guard(doses=(10, 1.0, 10, 0.0), blind=(10, 0.6, 10, 0.0)), gate) == []
+    assert gate_failures(_guard(doses=(10, 0.9, 10, 0.0), blind=(10, 0.6, 10, 0.0)), gate) == [
+        "guardrail catch rate 0.900 is below 1.0"
+    ]
+    assert gate_failures(_guard(doses=(10, 1.0, 10, 0.0), blind=(10, 0.4, 10, 0.1)), gate) == [
+        "guardrail 'blind' catch rate 0.400 is below 0.5",
+        "guardrail 'blind' false-positive rate 0.100 is above 0.0",
+    ]
+    assert gate_failures(_guard(doses=(10, 1.0, 10, 0.0), blind=(10, 0.6, 10, 0.0)), Gate()) == [
+        "guardrail catch rate 0.800 is below 1.0"
+    ]
 
 
 def test_a_missing_gate_file_falls_back_to_the_defaults(tmp_path: Path) -> None:
@@ -70,8 +107,22 @@ def test_a_missing_gate_file_falls_back_to_the_defaults(tmp_path: Path) -> None:
 
 def test_a_gate_file_overrides_only_what_it_names(tmp_path: Path) -> None:
     path = tmp_path / "gate.yaml"
-    path.write_text("recall_at_5: 0.5\nnot_a_threshold: 3\n", encoding="utf-8")
+    path.write_text("recall_at_5: 0.5\n", encoding="utf-8")
     assert Gate.load(path) == dataclasses.replace(Gate(), recall_at_5=0.5)
+
+
+def test_a_misspelt_or_unreadable_threshold_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "gate.yaml"
+    path.write_text("recal_at_5: 0.5\ncategory_floors: {first line: {recall_at_5: high}}\n")
+    with pytest.raises(RulesError) as error:
+        Gate.load(path)
+    problems = error.value.problems
+    assert problems[0].startswith(
+        f"{path}:1: unknown field 'recal_at_5'; did you mean 'recall_at_5'? (allowed: "
+    )
+    assert problems[1] == (
+        f"{path}:2: field 'category_floors.first line.recall_at_5': must be a number, not 'high'"
+    )
 
 
 def test_a_run_at_every_threshold_passes(gate: Gate) -> None:

@@ -33,7 +33,12 @@ def test_every_suite_passes_the_gate(full_run: dict[str, Any]) -> None:
     gate = Gate.load(ROOT / "evals" / "gate.yaml")
     assert gate_failures(full_run, gate) == []
     guardrails = full_run["metrics"]["guardrails"]
-    assert (guardrails["catch_rate"], guardrails["false_positive_rate"]) == (1.0, 0.0)
+    written = {c: r for c, r in guardrails["per_check"].items() if c not in gate.check_floors}
+    # the hand-written files are caught whole (a blind batch has a floor of its own)
+    assert {c: (r["catch_rate"], r["false_positive_rate"]) for c, r in written.items()} == {
+        c: (1.0, 0.0) for c in written
+    }
+    assert guardrails["false_positive_rate"] == 0.0
     assert {"naive_rag", "bm25"} <= set(full_run["baselines"])
     assert full_run["n_golden"] >= 80 and full_run["metrics"]["guardrails"]["faulty"] >= 100
 

@@ -6,9 +6,9 @@ import importlib.util
 
 import pytest
 
-from assistant.generators.extractive import ExtractiveGenerator
-from assistant.generators.factory import DEFAULT_MODEL
-from assistant.generators.llm import LlamaCppBackend, LlmGenerator
+from assistant.compose.extractive import ExtractiveGenerator
+from assistant.compose.factory import DEFAULT_MODEL
+from assistant.compose.llm import LlamaCppBackend, LlmGenerator
 from assistant.pipeline import Cairn
 from evals.llm_bench import llm_bench
 from tests.conftest import ROOT

@@ -211,7 +211,18 @@ def test_near_miss_accuracy_counts_answers_that_say_the_topic_is_not_covered() -
     ]
     metrics = _metrics(golden, [])
     assert metrics["near_miss_accuracy"] == 0.6667
-    assert metrics["not_covered_accuracy"] == 0.3333  # only the first is "not covered" whole
+    # answered with a notice is right for a near miss: the refusal rate leaves them out
+    assert metrics["not_covered_accuracy"] == 1.0
+
+
+def test_not_covered_accuracy_is_the_refusal_rate_of_out_of_scope_questions() -> None:
+    none = {"1": 0.0, "3": 0.0, "5": 0.0, "10": 0.0}
+    golden = [
+        golden_case("out of scope", none, 0.0, {}, covered=False, expected_covered=False),
+        golden_case("out of scope", none, 0.0, {}, covered=True, expected_covered=False),
+        golden_case("near miss", none, 0.0, {}, covered=True, expected_covered=False),
+    ]
+    assert _metrics(golden, [])["not_covered_accuracy"] == 0.5
 
 
 def test_no_near_miss_questions_score_one() -> None:
@@ -298,3 +309,10 @@ def test_the_first_line_skips_headings() -> None:
     assert m.first_line("**The sources do not cover fridge; closest material:**\n\n- X. [1]") == (
         "- X. [1]"
     )
+
+
+def test_shape_metrics_of_a_run_with_no_answers_are_not_reported() -> None:
+    adversarial = [adversarial_case("doses", ["doses.wrong-amount"], True)]
+    metrics = _metrics([], adversarial)  # an adversarial-only run
+    assert metrics["duplicate_claim_rate"] is None  # not 1.0: no answer repeated anything
+    assert metrics["answer_words_median"] is None

@@ -89,9 +89,10 @@ def test_the_real_adversarial_suites_have_faulty_and_clean_answers(real_suites: 
 @pytest.mark.parametrize(
     ("names", "golden_files", "adversarial_files"),
     [
-        (["golden"], 42, 0),  # 13 categories with two held-out files each, bedside management,
-        # the choice-and-dose batch and the near misses
-        (["adversarial"], 0, 6),
+        (["golden"], 46, 0),  # 13 categories with two held-out files each, bedside management
+        # and its held-out batch 4, the choice-and-dose, answer-first and near-miss batches, and
+        # held-out batch 5 (bedside and near misses)
+        (["adversarial"], 0, 7),
         (["first line"], 3, 0),  # the category: its file and its held-out files
         (["first-line", "arithmetic"], 1, 1),
         (["doses"], 1, 1),  # a file stem in both folders
@@ -141,14 +142,18 @@ def test_a_missing_question_names_file_case_and_field(tmp_path: Path) -> None:
         tmp_path,
         GOLDEN_CASE.format(id="sl-1").replace('question: "pt progressed on THP, what next?"', ""),
     )
-    assert problems_of(tmp_path) == [f"{path}: case 'sl-1': missing 'question'"]
+    assert problems_of(tmp_path) == [f"{path}:3: cases[0] ('sl-1'): missing field 'question'"]
 
 
 def test_a_case_without_an_id_is_named_by_its_position(tmp_path: Path) -> None:
     path = golden(
         tmp_path, GOLDEN_CASE.format(id="sl-1") + GOLDEN_CASE.replace("id: {id}", "idd: x")
     )
-    assert problems_of(tmp_path) == [f"{path}: cases[1]: each case needs an 'id'"]
+    assert problems_of(tmp_path) == [
+        f"{path}:10: cases[1]: unknown field 'idd'; did you mean 'id'? (allowed: context, "
+        "covered, history, id, must_not_state, must_state, question, sources, verdict)",
+        f"{path}:10: cases[1]: missing field 'id'",
+    ]
 
 
 def test_an_adversarial_case_without_answer_or_expect_is_reported(tmp_path: Path) -> None:
@@ -158,30 +163,32 @@ def test_an_adversarial_case_without_answer_or_expect_is_reported(tmp_path: Path
     broken = broken.replace("expect: [doses.other-indication]", "expect: doses.other-indication")
     path = write_suite(tmp_path, "adversarial", "doses.yaml", "cases:" + broken)
     assert problems_of(tmp_path) == [
-        f"{path}: case 'a-1': missing 'answer'",
-        f"{path}: case 'a-1': 'expect' must be a list of rule ids ([] for a clean answer)",
+        f"{path}:5: cases[0] ('a-1'): field 'expect': must be a list, not 'doses.other-indication'",
+        f"{path}:2: cases[0] ('a-1'): missing field 'answer'",
     ]
 
 
 def test_a_missing_category_is_reported(tmp_path: Path) -> None:
     path = golden(tmp_path, GOLDEN_CASE.format(id="sl-1"), category="")
     (problem,) = problems_of(tmp_path)
-    assert problem.startswith(f"{path}: 'category' must name the file's category")
+    assert problem == f"{path}:1: field 'category': must be text, not None"
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
         ("must_state: ['trastuzumab deruxtecan|T-DXd']", "must_state: 'T-DXd'",
-         "'must_state' must be a list of regular expressions"),
+         "field 'must_state': must be a list, not 'T-DXd'"),
         ("must_not_state: ['T-DM1 is preferred']", "must_not_state: [3]",
-         "'must_not_state' must be a list of regular expressions"),
-        ("verdict: pass", "verdict: ok", "'verdict' must be one of pass, warn, block"),
+         "field 'must_not_state[0]': must be text, not 3"),
+        ("verdict: pass", "verdict: ok",
+         "field 'verdict': must be one of 'pass', 'warn' or 'block', not 'ok'"),
         ("verdict: pass", "verdict: pass\n    context: [ild]",
-         "'context' must be a mapping of patient facts"),
-        ("verdict: pass", "verdict: pass\n    context: {ild: 'true'}", "unknown context key 'ild'"),
+         "field 'context': must be a mapping of key: value, not ['ild']"),
+        ("verdict: pass", "verdict: pass\n    context: {ild: 'true'}",
+         "field 'context': unknown context key 'ild'"),
         ("verdict: pass", "verdict: pass\n    history: [{role: doctor, content: hi}]",
-         "each history turn needs role user|assistant and content"),
+         "field 'history[0].role': must be one of 'user' or 'assistant', not 'doctor'"),
     ],
 )  # fmt: skip
 def test_a_wrong_type_or_value_names_file_case_and_field(
@@ -189,22 +196,24 @@ def test_a_wrong_type_or_value_names_file_case_and_field(
 ) -> None:
     path = golden(tmp_path, GOLDEN_CASE.format(id="sl-7").replace(old, new))
     (problem,) = problems_of(tmp_path)
-    assert problem.startswith(f"{path}: case 'sl-7': ")
-    assert message in problem
+    assert problem.startswith(f"{path}:")
+    assert f": cases[0] ('sl-7'): {message}" in problem
 
 
 def test_a_bad_regular_expression_names_the_pattern(tmp_path: Path) -> None:
     path = golden(tmp_path, GOLDEN_CASE.format(id="sl-2").replace("T-DXd']", "T-DXd(']"))
     (problem,) = problems_of(tmp_path)
     assert problem.startswith(
-        f"{path}: case 'sl-2': 'must_state' pattern 'trastuzumab deruxtecan|T-DXd(' is invalid"
+        f"{path}:5: cases[0] ('sl-2'): field 'must_state[0]': 'trastuzumab deruxtecan|T-DXd(' is "
+        "not a valid regular expression"
     )
 
 
 def test_a_source_missing_from_the_corpus_is_reported(tmp_path: Path) -> None:
     path = golden(tmp_path, GOLDEN_CASE.format(id="sl-3"))
     assert problems_of(tmp_path, {"destiny-breast03"}) == [
-        f"{path}: case 'sl-3': source 'asco-her2-mbc-2022' is not in the corpus"
+        f"{path}:7: cases[0] ('sl-3'): field 'sources[0]': 'asco-her2-mbc-2022' is not an id in "
+        "the corpus's sources"
     ]
 
 
@@ -220,14 +229,14 @@ def test_a_case_id_used_twice_across_files_is_reported(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("category: second line\ncases: [\n", "not valid YAML"),
-        ("- just\n- a list\n", "expected a mapping with a list under 'cases'"),
-        ("category: second line\ncases: {}\n", "expected a mapping with a list under 'cases'"),
+        ("- just\n- a list\n", "must be a mapping with the fields category, cases"),
+        ("category: second line\ncases: {}\n", "field 'cases': must be a list, not {}"),
     ],
 )
 def test_a_file_that_is_not_a_suite_is_reported(tmp_path: Path, text: str, message: str) -> None:
     path = write_suite(tmp_path, "golden", "broken.yaml", text)
     (problem,) = problems_of(tmp_path)
-    assert problem.startswith(f"{path}: ") and message in problem
+    assert problem.startswith(f"{path}:") and message in problem
     assert "\n" not in problem
 
 
@@ -263,19 +272,26 @@ def test_sources_given_as_text_are_reported_as_a_wrong_type(tmp_path: Path) -> N
         GOLDEN_CASE.format(id="sl-4").replace("[asco-her2-mbc-2022]", "asco-her2-mbc-2022"),
     )
     (problem,) = problems_of(tmp_path, {"asco-her2-mbc-2022"})
-    assert problem.startswith(f"{path}: case 'sl-4': 'sources' must be a list")
+    assert problem == (
+        f"{path}:7: cases[0] ('sl-4'): field 'sources': must be a list, not 'asco-her2-mbc-2022'"
+    )
 
 
 def test_covered_given_as_text_is_reported_as_a_wrong_type(tmp_path: Path) -> None:
     path = golden(tmp_path, GOLDEN_CASE.format(id="sl-5") + "    covered: 'false'\n")
     (problem,) = problems_of(tmp_path)
-    assert problem.startswith(f"{path}: case 'sl-5': 'covered' must be true or false")
+    assert (
+        problem
+        == f"{path}:9: cases[0] ('sl-5'): field 'covered': must be true or false, not 'false'"
+    )
 
 
 def test_a_misspelt_field_is_reported(tmp_path: Path) -> None:
     path = golden(tmp_path, GOLDEN_CASE.format(id="sl-6").replace("must_state:", "must_stat:"))
     (problem,) = problems_of(tmp_path)
-    assert problem.startswith(f"{path}: case 'sl-6': unknown field 'must_stat'")
+    assert problem.startswith(
+        f"{path}:5: cases[0] ('sl-6'): unknown field 'must_stat'; did you mean 'must_state'?"
+    )
 
 
 def test_heldout_selects_every_held_out_file_and_nothing_else(real_suites: Suites) -> None:
@@ -296,4 +312,6 @@ def test_a_held_out_batch_is_selected_by_its_prefix(real_suites: Suites) -> None
 def test_a_context_value_the_command_line_would_refuse_is_reported(tmp_path: Path) -> None:
     path = golden(tmp_path, GOLDEN_CASE.format(id="sl-7") + "    context: {lvef: 'fifty'}\n")
     (problem,) = problems_of(tmp_path)
-    assert problem.startswith(f"{path}: case 'sl-7': context lvef: 'fifty' is not a number")
+    assert problem.startswith(
+        f"{path}:9: cases[0] ('sl-7'): field 'context': lvef: 'fifty' is not a number"
+    )

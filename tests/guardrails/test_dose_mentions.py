@@ -18,102 +18,6 @@ def doses(rules: RuleBook, text: str) -> list[DoseMention]:
     return find_doses(parse_answer(text), rules.lexicon, rules.dose_vocabulary)
 
 
-def test_an_amount_belongs_to_the_drug_before_it(rules: RuleBook) -> None:
-    text = "Give T-DXd 5.4 mg/kg and pertuzumab 420 mg."
-    assert [(m.drug, m.amount) for m in doses(rules, text)] == [
-        ("trastuzumab-deruxtecan", 5.4),
-        ("pertuzumab", 420.0),
-    ]
-
-
-def test_the_subject_of_with_partner_is_given_at_gets_the_amount(rules: RuleBook) -> None:
-    [mention] = doses(rules, "Lapatinib with capecitabine is given at 1,250 mg once daily.")
-    assert (mention.drug, mention.amount, mention.schedule) == ("lapatinib", 1250.0, "once daily")
-
-
-def test_product_parts_are_one_compound_dose_of_the_product(rules: RuleBook) -> None:
-    text = (
-        "Phesgo is given as 1,200 mg pertuzumab, 600 mg trastuzumab and 30,000 units hyaluronidase."
-    )
-    [mention] = doses(rules, text)
-    assert mention.drug == "pertuzumab-trastuzumab-hyaluronidase"
-    assert mention.amounts == (1200.0, 600.0, 30000.0)
-    assert mention.units == ("mg", "mg", "units")
-
-
-def test_an_unknown_drug_word_keeps_its_amount(rules: RuleBook) -> None:
-    [mention] = doses(rules, "Give dexamethasone 16 mg daily with T-DXd.")
-    assert (mention.drug, mention.drug_text, mention.amount) == (None, "dexamethasone", 16.0)
-
-
-def test_a_computed_total_belongs_to_the_drug_and_keeps_its_basis(rules: RuleBook) -> None:
-    text = "Capecitabine 1,000 mg/m2 twice daily; for a BSA of 1.8 m2 this comes to 1,800 mg."
-    total = doses(rules, text)[-1]
-    assert (total.drug, total.amount, total.unit, total.basis) == (
-        "capecitabine",
-        1800.0,
-        "mg",
-        1000.0,
-    )
-
-
-def test_loading_then_maintenance_schedule(rules: RuleBook) -> None:
-    first, second = doses(rules, "Trastuzumab 8 mg/kg loading dose then 6 mg/kg every 3 weeks.")
-    assert (first.amount, first.phase, first.schedule) == (8.0, "loading", None)
-    assert (second.amount, second.phase, second.schedule) == (6.0, "maintenance", "every 3 weeks")
-
-
-def test_the_second_of_a_pair_is_maintenance_every_3_weeks(rules: RuleBook) -> None:
-    _, second = doses(rules, "Trastuzumab 8 mg/kg then 6 mg/kg every 3 weeks.")
-    assert (second.drug, second.phase, second.schedule) == (
-        "trastuzumab",
-        "maintenance",
-        "every 3 weeks",
-    )
-
-
-def test_the_first_of_a_pair_is_the_loading_dose(rules: RuleBook) -> None:
-    first, _ = doses(rules, "Trastuzumab 8 mg/kg then 6 mg/kg every 3 weeks.")
-    assert first.phase == "loading"
-
-
-def test_route_after_the_amount(rules: RuleBook) -> None:
-    [mention] = doses(rules, "Tucatinib 300 mg orally twice daily.")
-    assert (mention.route, mention.schedule) == ("oral", "twice daily")
-
-
-def test_schedule_before_the_drug(rules: RuleBook) -> None:
-    [mention] = doses(rules, "Weekly paclitaxel 80 mg/m2 with HP.")
-    assert (mention.drug, mention.schedule) == ("paclitaxel", "weekly")
-
-
-def test_compound_amounts_joined_by_slashes(rules: RuleBook) -> None:
-    text = "Phesgo 1,200 mg/600 mg/30,000 units subcutaneously as a loading dose."
-    [mention] = doses(rules, text)
-    assert mention.amounts == (1200.0, 600.0, 30000.0)
-    assert (mention.route, mention.phase) == ("sc", "loading")
-
-
-def test_a_daily_total_in_two_divided_doses(rules: RuleBook) -> None:
-    [mention] = doses(rules, "Capecitabine 2,000 mg/m2/day in two divided doses.")
-    assert (mention.amount, mention.unit, mention.per_day, mention.schedule) == (
-        2000.0,
-        "mg/m2",
-        True,
-        "twice daily",
-    )
-
-
-def test_a_range_keeps_its_low_end(rules: RuleBook) -> None:
-    [mention] = doses(rules, "Docetaxel 75-100 mg/m2 every 3 weeks.")
-    assert (mention.low, mention.amount) == (75.0, 100.0)
-
-
-def test_tablet_strengths_are_not_doses(rules: RuleBook) -> None:
-    mentions = doses(rules, "Tucatinib 300 mg (two 150 mg tablets) twice daily.")
-    assert [m.amount for m in mentions] == [300.0]
-
-
 def test_a_negated_mention_is_marked(rules: RuleBook) -> None:
     [mention] = doses(rules, "T-DXd is not 6.4 mg/kg in breast cancer.")
     assert mention.negated
@@ -124,11 +28,14 @@ def test_an_upper_bound_is_marked(rules: RuleBook) -> None:
     assert mention.upper_bound and not mention.negated
 
 
-def test_a_dose_given_with_a_partner_records_it(rules: RuleBook) -> None:
-    [mention] = doses(rules, "Lapatinib 1,000 mg once daily with trastuzumab.")
-    assert mention.with_partners == frozenset({"trastuzumab"})
-
-
 def test_a_later_sentence_without_a_drug_continues_the_previous_drug(rules: RuleBook) -> None:
     [mention] = doses(rules, "T-DXd is an ADC. The dose is 5.4 mg/kg every 3 weeks.")
     assert mention.drug == "trastuzumab-deruxtecan"
+
+
+def test_cycle_days_stated_once_hold_for_every_dose_of_the_drug(rules: RuleBook) -> None:
+    text = "Capecitabine is reduced from 1,000 mg/m2 to 750 mg/m2 twice daily on days 1-14."
+    assert [(m.amount, m.cycle_days) for m in doses(rules, text)] == [
+        (1000.0, frozenset(range(1, 15))),
+        (750.0, frozenset(range(1, 15))),
+    ]

@@ -50,26 +50,30 @@ def test_a_valid_row_loads(lexicon: Lexicon) -> None:
 
 def test_an_unknown_drug_names_file_entry_and_field(lexicon: Lexicon) -> None:
     assert problems(lexicon, drug="zorbatinib") == [
-        "doses.yaml: doses[0] ('tucatinib'): drug 'zorbatinib' is not an id in lexicon.yaml"
+        "doses.yaml: doses[0] ('tucatinib'): field 'drug': 'zorbatinib' is not an id in "
+        "lexicon.yaml; did you mean 'neratinib'?"
     ]
 
 
 def test_a_bad_unit_lists_the_units(lexicon: Lexicon) -> None:
     assert problems(lexicon, unit="mg/L") == [
-        "doses.yaml: doses[0] ('tucatinib'): unit 'mg/L' must be one of mg, mg/kg, mg/m2, units"
+        "doses.yaml: doses[0] ('tucatinib'): field 'unit[0]': must be one of 'mg', 'mg/kg', "
+        "'mg/m2' or 'units', not 'mg/L'"
     ]
 
 
 def test_a_row_without_sources_is_refused(lexicon: Lexicon) -> None:
     assert problems(lexicon, sources=None) == [
-        "doses.yaml: doses[0] ('tucatinib'): every dose row names the source ids that back it "
-        "('sources')"
+        "doses.yaml: doses[0] ('tucatinib'): missing field 'sources'"
     ]
 
 
 def test_a_bad_schedule_lists_the_schedules(lexicon: Lexicon) -> None:
     [problem] = problems(lexicon, schedule="every other day")
-    assert problem.startswith("doses.yaml: doses[0] ('tucatinib'): schedule 'every other day'")
+    assert problem.startswith(
+        "doses.yaml: doses[0] ('tucatinib'): field 'schedule[0]': 'every other day' is not a "
+        "schedule; use one of once, weekly,"
+    )
 
 
 def test_a_missing_schedule_is_named(lexicon: Lexicon) -> None:
@@ -89,9 +93,10 @@ def test_every_problem_of_every_row_is_reported(lexicon: Lexicon) -> None:
     with pytest.raises(RulesError) as error:
         DoseTable.from_data({"doses": [ROW, ROW, bad]}, lexicon, "doses.yaml")
     assert error.value.problems == [
-        "doses.yaml: doses[1]: id 'tucatinib' is used twice",
-        "doses.yaml: doses[2] ('b'): field 'route' must be one of iv, sc, oral",
-        "doses.yaml: doses[2] ('b'): partner 'nope' is not an id in lexicon.yaml",
+        "doses.yaml: doses[1] ('tucatinib'): field 'id': 'tucatinib' is used twice (also "
+        "doses[0]); give each entry its own",
+        "doses.yaml: doses[2] ('b'): field 'route': must be one of 'iv', 'sc' or 'oral', not 'im'",
+        "doses.yaml: doses[2] ('b'): field 'partners[0]': 'nope' is not an id in lexicon.yaml",
     ]
 
 

@@ -64,8 +64,14 @@ def test_its_context_keys_are_its_facts() -> None:
     [
         ({"id": "x", "type": "enum", "label": "X"}, "an enum lists its 'values'"),
         ({"id": "x", "type": "number", "label": "X"}, "a number has 'bounds'"),
-        ({"id": "x", "type": "boolean", "label": "X", "lable": "y"}, "'facts.0.lable'"),
-        ({"id": "x", "type": "colour", "label": "X"}, "field 'facts.0.type'"),
+        (
+            {"id": "x", "type": "boolean", "label": "X", "lable": "y"},
+            "facts[0] ('x'): unknown field 'lable'; did you mean 'label'?",
+        ),
+        (
+            {"id": "x", "type": "colour", "label": "X"},
+            "facts[0] ('x'): field 'type': must be one of 'enum', 'boolean',",
+        ),
         (
             {"id": "x", "type": "boolean", "label": "X", "read": {"concept": "nope"}},
             "'nope' is not an id in lexicon.yaml",
@@ -83,9 +89,9 @@ def test_a_bad_fact_is_named_with_the_file_and_the_field(fact: dict[str, Any], n
     ("when", "named"),
     [
         ({"lvef": {"max": 40}}, "unknown condition 'lvef' (declare it in rules/facts.yaml"),
-        ({"child_pugh": "class c"}, "when.child_pugh: 'class c' is not one of none, mild"),
-        ({"lung_nodules": "yes"}, "when.lung_nodules: 'yes' is not true or false"),
-        ({"crcl": "low"}, "when.crcl: 'low' is not a number (in mL/min)"),
+        ({"child_pugh": "class c"}, "condition 'child_pugh': 'class c' is not one of none, mild"),
+        ({"lung_nodules": "yes"}, "condition 'lung_nodules': 'yes' is not true or false"),
+        ({"crcl": "low"}, "condition 'crcl': 'low' is not a number (in mL/min)"),
     ],
 )
 def test_a_condition_is_checked_against_the_schema(when: dict[str, Any], named: str) -> None:

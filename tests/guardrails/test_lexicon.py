@@ -61,8 +61,12 @@ def test_rejects_unknown_references_and_fields() -> None:
     with pytest.raises(RulesError) as caught:
         Lexicon.from_data(data, "lexicon.yaml")
     problems = caught.value.problems
-    assert any("unknown id 'ghost'" in p for p in problems)
-    assert any("unknown field 'colour'" in p for p in problems)
+    assert problems == [
+        "lexicon.yaml: regimens[0] ('r'): field 'components[0]': 'ghost' is not an id in "
+        "lexicon.yaml",
+        "lexicon.yaml: regimens[0] ('r'): unknown field 'colour' (allowed: class, components, "
+        "generic, id, members, names, never_substitute)",
+    ]
 
 
 def test_a_name_marked_absent_is_not_a_mention_but_find_all_flags_it(lexicon: Lexicon) -> None:

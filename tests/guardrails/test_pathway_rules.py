@@ -2,11 +2,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from guardrails.context import extract_context
 from guardrails.errors import RulesError
 from guardrails.lexicon import Lexicon
 from guardrails.pathway import Pathway
 from guardrails.pathway_rules import parse_pathway
+from guardrails.rules import RuleBook
+from tests.conftest import FIXTURES
 
 LEXICON = Path(__file__).resolve().parents[2] / "corpus" / "rules" / "lexicon.yaml"
 
@@ -40,18 +44,23 @@ def test_a_valid_pathway_parses(lexicon: Lexicon) -> None:
 def test_an_unknown_lexicon_id_is_named(lexicon: Lexicon) -> None:
     data = {"situations": [{**SITUATION, "preferred": ["zorbatinib"]}]}
     assert problems(lexicon, data) == [
-        "pathway.yaml: situations[0] ('first'): 'zorbatinib' is not an id in lexicon.yaml"
+        "pathway.yaml: situations[0] ('first'): field 'preferred[0]': 'zorbatinib' is not an id "
+        "in lexicon.yaml; did you mean 'neratinib'?"
     ]
 
 
 def test_an_unknown_id_in_the_line_rules_is_named(lexicon: Lexicon) -> None:
     data = {"lines": {"later_line_after": ["nope"]}, "situations": [SITUATION]}
-    assert problems(lexicon, data) == ["pathway.yaml: lines: 'nope' is not an id in lexicon.yaml"]
+    assert problems(lexicon, data) == [
+        "pathway.yaml: field 'lines.later_line_after[0]': 'nope' is not an id in lexicon.yaml"
+    ]
 
 
 def test_an_unknown_condition_key_lists_the_known_ones(lexicon: Lexicon) -> None:
     [problem] = problems(lexicon, {"situations": [{**SITUATION, "when": {"ecog": 1}}]})
-    assert problem.startswith("pathway.yaml: situations[0] ('first'): unknown condition 'ecog'")
+    assert problem.startswith(
+        "pathway.yaml: situations[0] ('first'): field 'when': unknown condition 'ecog'"
+    )
     assert "months_since_adjuvant" in problem
 
 
@@ -59,7 +68,8 @@ def test_a_bad_regular_expression_is_named(lexicon: Lexicon) -> None:
     pitfall = {"id": "p", "message": "m", "patterns": ["(unclosed"], "sources": ["a"]}
     [problem] = problems(lexicon, {"situations": [SITUATION], "pitfalls": [pitfall]})
     assert problem.startswith(
-        "pathway.yaml: pitfalls[0] ('p'): patterns[0] is not a valid regular expression"
+        "pathway.yaml: pitfalls[0] ('p'): field 'patterns[0]': '(unclosed' is not a valid "
+        "regular expression"
     )
 
 
@@ -74,7 +84,8 @@ def test_a_bad_severity_is_named(lexicon: Lexicon) -> None:
     }
     data = {"situations": [SITUATION], "contraindications": [rule]}
     assert problems(lexicon, data) == [
-        "pathway.yaml: contraindications[0] ('c'): severity must be warn or block"
+        "pathway.yaml: contraindications[0] ('c'): field 'severity': must be one of 'warn' or "
+        "'block', not 'fatal'"
     ]
 
 
@@ -86,7 +97,9 @@ def test_a_rule_without_sources_is_refused(lexicon: Lexicon) -> None:
 
 
 def test_a_pathway_without_situations_is_refused(lexicon: Lexicon) -> None:
-    assert problems(lexicon, {"situations": []}) == ["pathway.yaml: no situations defined"]
+    assert problems(lexicon, {"situations": []}) == [
+        "pathway.yaml: field 'situations': must not be empty"
+    ]
 
 
 def test_every_problem_is_reported_at_once(lexicon: Lexicon) -> None:
@@ -101,7 +114,8 @@ def test_every_problem_is_reported_at_once(lexicon: Lexicon) -> None:
 
 def test_not_a_mapping_is_refused(lexicon: Lexicon) -> None:
     assert problems(lexicon, ["situations"]) == [
-        "pathway.yaml: expected a mapping with 'lines' and 'situations'"
+        "pathway.yaml: must be a mapping with the fields lines, situations, contraindications, "
+        "pitfalls, emergencies, not ['situations']"
     ]
 
 
@@ -109,10 +123,16 @@ def test_a_misspelt_key_is_named_with_the_known_ones(lexicon: Lexicon) -> None:
     situation = {**SITUATION, "prefered": ["thp"]}
     data = {"lines": {"early_relapse_month": 12}, "situations": [situation], "pitfall": []}
     found = problems(lexicon, data)
-    assert found[0].startswith("pathway.yaml: unknown field 'pitfall'")
-    assert found[1].startswith("pathway.yaml: lines: unknown field 'early_relapse_month'")
-    assert found[2].startswith("pathway.yaml: situations[0] ('first'): unknown field 'prefered'")
-    assert "preferred" in found[2]
+    assert found == [  # in the order of the file, each with the closest field
+        "pathway.yaml: unknown field 'lines.early_relapse_month'; did you mean "
+        "'early_relapse_months'? (allowed: early_relapse_months, early_relapse_sources, "
+        "later_line_after, second_line_after)",
+        "pathway.yaml: situations[0] ('first'): unknown field 'prefered'; did you mean "
+        "'preferred'? (allowed: acceptable, differ, first_line_regimens, id, no_preference, "
+        "not_preferred, notes, preferred, situation, sources, statement, when)",
+        "pathway.yaml: unknown field 'pitfall'; did you mean 'pitfalls'? (allowed: "
+        "contraindications, emergencies, lines, pitfalls, situations)",
+    ]
 
 
 def test_a_range_with_a_fall_from_another_fact_parses(lexicon: Lexicon) -> None:
@@ -125,11 +145,27 @@ def test_a_range_with_a_fall_from_another_fact_parses(lexicon: Lexicon) -> None:
     ("when", "named"),
     [
         ({"lvef": {"mim": 40}}, "unknown field 'mim'"),
-        ({"lvef": {"max": "45"}}, "'max' must be a number"),
+        ({"lvef": {"max": "45"}}, "field 'max': must be a number, not '45'"),
         ({"lvef": {"fall": {"from": "baseline", "min": 10}}}, "'from' must name a fact"),
-        ({"lvef": {"fall": {"from": "lvef_baseline", "least": 10}}}, "unknown field 'least'"),
+        ({"lvef": {"fall": {"from": "lvef_baseline", "least": 10}}}, "field 'fall.least'"),
     ],
 )
 def test_a_bad_range_is_named(lexicon: Lexicon, when: dict[str, Any], named: str) -> None:
     found = problems(lexicon, {"situations": [{**SITUATION, "when": when}]})
     assert any(named in p for p in found), found
+
+
+def test_a_caution_is_not_repeated_beside_the_block_that_supersedes_it() -> None:
+    mini = RuleBook.load(FIXTURES / "mini" / "rules")
+    data = yaml.safe_load((FIXTURES / "mini" / "rules" / "pathway.yaml").read_text("utf-8"))
+    renal = next(c for c in data["contraindications"] if c["id"] == "zorbatinib-renal")
+    renal["superseded_by"] = ["zorbatinib-lung-nodules"]
+    pathway = parse_pathway(data, mini.lexicon, "pathway.yaml", mini.facts)
+
+    def rules_for(question: str) -> list[str]:
+        context = extract_context(question, [], mini.lexicon, schema=mini.facts)
+        return [c.id for c in pathway.contraindications_for(context)]
+
+    assert rules_for("CrCl 25 mL/min, first line?") == ["zorbatinib-renal"]
+    both = "CrCl 25 mL/min and a history of nodular lung disease, first line?"
+    assert rules_for(both) == ["zorbatinib-lung-nodules"]

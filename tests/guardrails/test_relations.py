@@ -1,10 +1,11 @@
 """Relations the pathway forbids, read from a sentence's structure (HER2 corpus rules)."""
 
+import re
 from pathlib import Path
 
 import pytest
 
-from guardrails.relations import Relation
+from guardrails.relations import Relation, term_pattern
 from guardrails.rules import RuleBook
 
 RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
@@ -30,6 +31,8 @@ def relation(rules: RuleBook, rule_id: str) -> Relation:
         "Give Herceptin only for as long as the chemo continues.",
         "Once she has finished the taxane, the trastuzumab and pertuzumab can come off too.",
         "The HER2 antibodies can be stopped at the same time as the docetaxel.",
+        "Once the docetaxel is finished, all HER2-directed treatment can be stopped as well.",
+        "Stop the anti HER2 treatments when the paclitaxel ends.",
     ],
 )
 def test_stopping_her2_therapy_with_the_chemotherapy_is_found(rules: RuleBook, text: str) -> None:
@@ -44,6 +47,7 @@ def test_stopping_her2_therapy_with_the_chemotherapy_is_found(rules: RuleBook, t
         "Trastuzumab is not stopped when the taxane ends.",
         "Do not discontinue pertuzumab together with the chemotherapy.",
         "Docetaxel is stopped after six cycles.",
+        "Once the docetaxel is finished, HER2-directed treatment continues until progression.",
     ],
 )
 def test_continuing_her2_therapy_after_the_chemotherapy_is_not_found(
@@ -63,3 +67,17 @@ def test_two_therapies_given_together_are_found(rules: RuleBook) -> None:
     assert found.holds("Trastuzumab can be given concurrently with doxorubicin.", rules.lexicon)
     assert found.holds("Start epirubicin right after stopping trastuzumab.", rules.lexicon)
     assert not found.holds("Trastuzumab is not given together with doxorubicin.", rules.lexicon)
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "found"),
+    [
+        ("zorb-directed therapy", "stop all zorb directed treatments", True),
+        ("zorb-directed therapy", "stop all zorb-directed therapies", True),
+        ("zorb blockade", "zorb-blockade", True),
+        ("zorb therapy", "zorbatinib therapy", False),  # a term is whole words
+        ("zorb therapy", "zorb therapeutic drug monitoring", False),
+    ],
+)
+def test_a_subject_term_matches_however_it_is_spelled(term: str, text: str, found: bool) -> None:
+    assert bool(re.search(term_pattern(term), text, re.IGNORECASE)) is found

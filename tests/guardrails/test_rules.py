@@ -35,7 +35,7 @@ def test_reports_problems_of_several_files_at_once(tmp_path: Path) -> None:
         RuleBook.load(folder)
     problems = error.value.problems
     assert len(problems) == 2
-    assert "drug 'zorbatinib' is not an id in lexicon.yaml" in problems[0]
+    assert "field 'drug': 'zorbatinib' is not an id in lexicon.yaml" in problems[0]
     assert "doses.yaml" in problems[0]
     assert "unknown condition 'ecog'" in problems[1]
     assert "pathway.yaml" in problems[1]

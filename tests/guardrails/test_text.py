@@ -1,4 +1,12 @@
-from guardrails.text import citation_numbers, numbers_in, split_sentences, strip_citations
+import pytest
+
+from guardrails.text import (
+    Folded,
+    citation_numbers,
+    numbers_in,
+    split_sentences,
+    strip_citations,
+)
 
 
 def test_splits_sentences_but_not_abbreviations_or_decimals() -> None:
@@ -36,3 +44,23 @@ def test_reads_citation_lists_and_ranges() -> None:
 def test_numbers_are_normalised_and_names_with_digits_ignored() -> None:
     text = "HER2CLIMB and T-DM1: 1,000 mg/m2, 5.40 mg/kg, 95% CI 0.26-0.43 [4]"
     assert numbers_in(text) == ["1000", "5.4", "95", "0.26", "0.43"]
+
+
+def test_a_folded_pattern_finds_any_case_at_the_original_positions() -> None:
+    cue = Folded(r"\bdose level\b|re-?escalat\w*")
+    match = cue.search("Then Dose Level -1; never RE-ESCALATE.")
+    assert match is not None and (match.start(), match.end()) == (5, 15)
+    assert cue.search("no cue here") is None
+
+
+def test_a_folded_pattern_falls_back_when_lowering_changes_the_length() -> None:
+    text = "\u0130stanbul: Dose level -1"  # 'İ' lowers to two characters
+    assert len(text.lower()) != len(text)
+    match = Folded(r"dose level").search(text)
+    assert match is not None and text[match.start() : match.end()] == "Dose level"
+
+
+def test_a_folded_pattern_must_be_written_in_lower_case() -> None:
+    with pytest.raises(ValueError, match="lower case"):
+        Folded(r"IV|\bdose\b")
+    Folded(r"\S+\W\D\B")  # upper-case escapes are classes, not letters

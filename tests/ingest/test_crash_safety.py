@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieval import HybridRetriever
+from assistant.retrieve.retrieval import HybridRetriever
 from assistant.settings import RetrievalSettings
 from evals.faults import INGEST_FAULTS, FaultPoint, WordEmbedder, bulk_source, run_cairn
 from guardrails.lexicon import Lexicon

@@ -41,3 +41,20 @@ def test_an_absent_name_is_its_own_token_whatever_the_synonym() -> None:
     assert tok("a Zorbix-free regimen") == ["c:zorbatinib:absent", "regimen"]
     assert tok("zorbatinib-free") == tok("ZRB-9-free")
     assert "c:zorbatinib" not in tok("a zorbatinib-free regimen")
+
+
+def test_a_member_of_a_term_yields_the_class_token_so_it_finds_the_class_passage() -> None:
+    lexicon = Lexicon.from_data(
+        {
+            "drugs": [{"id": "zorbatinib", "generic": "zorbatinib"}],
+            "terms": [
+                {"id": "blue-inhibitors", "generic": "blue inhibitors", "members": ["quellazole"]},
+                {"id": "quellazole", "generic": "quellazole", "names": ["Quell"]},
+            ],
+        }
+    )
+    tok = Tokenizer(lexicon)
+    assert tok("Quell") == ["c:quellazole", "c:blue-inhibitors"]
+    docs = ["avoid blue inhibitors with zorbatinib", "zorbatinib with food"]
+    index = LexicalIndex.build([tok(d) for d in docs])
+    assert index.search(tok("zorbatinib and quellazole"), k=1)[0][0] == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieval import Filters, HybridRetriever
+from assistant.retrieve.retrieval import Filters, HybridRetriever
 from assistant.settings import RetrievalSettings
 from guardrails.lexicon import Lexicon
 from ingest.embedding import Vectors, default_embedder

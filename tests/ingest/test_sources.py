@@ -44,11 +44,11 @@ def test_reports_every_problem_of_every_file_at_once(tmp_path: Path) -> None:
     assert [item.source.id for item in loaded] == ["good-doc"]
     joined = "\n".join(problems)
     assert (
-        "bad-kind.md: field 'kind' must be one of guideline, trial, label, review, consensus"
-        in joined
+        "bad-kind.md:4: field 'kind': must be one of 'guideline', 'trial', 'label', 'review' or "
+        "'consensus', not 'blog'" in joined
     )
-    assert "no-year.md: missing required field 'year'" in joined
-    assert "bad-date.md: field 'last_reviewed' must be a date written YYYY-MM-DD" in joined
+    assert "no-year.md:2: missing field 'year'" in joined
+    assert "bad-date.md:7: field 'last_reviewed': must be a date written YYYY-MM-DD" in joined
 
 
 def test_superseded_needs_an_existing_successor(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from assistant.audit import AuditLog
-from assistant.generators.base import Generator
-from assistant.generators.extractive import ExtractiveGenerator
-from assistant.generators.llm import LlmGenerator
+from assistant.compose.base import Generator
+from assistant.compose.extractive import ExtractiveGenerator
+from assistant.compose.llm import LlmGenerator
 from assistant.pipeline import Cairn
 from guardrails.records import Verdict
 from tests.assistant.conftest import mini_cairn, mini_settings  # noqa: F401 - fixtures

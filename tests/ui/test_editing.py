@@ -205,8 +205,8 @@ def test_a_malformed_markdown_source_returns_its_problems_and_writes_nothing(
     staged = stage_upload(mini_corpus / "sources", upload, upload.name, {}, max_mb=10)
     target = mini_corpus / "sources" / "widget-review-2025.md"
     assert staged.target == target
-    assert f"{target}: missing required field 'year'" in staged.problems
-    assert any(p.startswith(f"{target}: field 'kind' must be one of") for p in staged.problems)
+    assert f"{target}:2: missing field 'year'" in staged.problems
+    assert any(p.startswith(f"{target}:4: field 'kind': must be one of") for p in staged.problems)
     assert not any(str(staging) in p for p in staged.problems)
     discard(staged)
     assert snapshot(mini_corpus) == before
@@ -274,7 +274,7 @@ def test_a_text_upload_without_metadata_lists_the_missing_fields(
 ) -> None:
     upload = write(uploads, "notes.txt", "Some text.")
     staged = stage_upload(mini_corpus / "sources", upload, "notes.txt", {}, max_mb=10)
-    missing = {f for p in staged.problems for f in re.findall(r"missing required field '(\w+)'", p)}
+    missing = {f for p in staged.problems for f in re.findall(r"missing field '(\w+)'", p)}
     assert missing == {"title", "kind", "citation", "year", "last_reviewed", "status"}
 
 
@@ -418,7 +418,7 @@ def test_a_markdown_id_with_a_path_never_becomes_the_file_name(
     upload = write(uploads, "x.md", text)
     staged = stage_upload(mini_corpus / "sources", upload, "../../evil.md", {}, max_mb=10)
     assert staged.target == mini_corpus / "sources" / "evil.md"
-    assert any("field 'id' must be" in p for p in staged.problems)
+    assert any("field 'id': '../../../evil' must be lowercase" in p for p in staged.problems)
     discard(staged)
     assert not (tmp_path / "evil.md").exists() and not (mini_corpus / "evil.md").exists()
 

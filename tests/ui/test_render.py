@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from assistant.generators.extractive import ExtractiveGenerator
-from assistant.generators.llm import LlmGenerator
+from assistant.compose.extractive import ExtractiveGenerator
+from assistant.compose.llm import LlmGenerator
 from assistant.pipeline import Cairn
 from assistant.records import Answer, Citation
 from guardrails.answer import parse_answer
@@ -367,3 +367,20 @@ def test_an_answer_being_written_shows_progress_not_its_words() -> None:
         "reviewed (12 words written so far).*"
     )
     assert writing_markdown(0).endswith("once reviewed.*")
+
+
+def test_the_passages_of_one_source_share_its_title_and_citation() -> None:
+    same = {"source_id": "label-tdxd", "title": "T-DXd label"}
+    shown = answer(
+        text="T-DXd is given at 5.4 mg/kg every 3 weeks [1]. Monitor the LVEF [2].",
+        citations=[
+            citation(1, "T-DXd is given at 5.4 mg/kg every 3 weeks.", **same),
+            citation(2, "Monitor the LVEF every 3 months.", section="Warnings", **same),
+        ],
+    )
+    panel = sources_html(shown)
+    assert re.findall(r"id='cite-(\d+)'", panel) == ["1", "2"]
+    assert panel.count("T-DXd label") == 1 and "[1, 2] T-DXd label" in panel
+    first, second = panel.split("id='cite-2'")
+    assert "[1] Dose and schedule · 2025" in first and "[2] Warnings · 2025" in second
+    assert "cairn-cite" not in first and "cairn-cite" in second

@@ -1,0 +1,260 @@
+"""Which of a question's topic words the corpus covers.
+
+    index = index_of(snapshot)  # or TopicIndex.from_texts(texts, everyday_words(EVERYDAY_RANK))
+    reading = read_topic("reconstituted Enhertu vial: how long in the fridge?", lexicon,
+                         measures, index)
+    reading.uncovered  # ('reconstituted', 'fridge'): no passage of the corpus uses them
+    reading.share      # their share of the question's topic weight
+    reading.subjects   # ('trastuzumab deruxtecan',)
+
+A question's topic words are its words that are not a name the lexicon knows (the drugs and
+regimens are the question's subjects; its terms are topic concepts the corpus holds), not a
+measure or a unit ('plt', 'x10', 'mm3', 'mL/min' are measures), not a function word, not
+shorter than four letters and not a code with digits ('C3D1'). A topic word is covered when a
+passage uses it: the word itself, a word of the same stem ('reconstitution' covers
+'reconstituted'; 'breastfeeding' covers 'breastfeed', whose own stem the cut of '-ed' spoils),
+a corpus word it abbreviates ('tuca', 'tabs') or one it misspells. When the
+question names drugs, that passage must name one of them: a topic only another drug's
+passages hold ("digoxin" in one drug's interactions) is not covered for the drug asked. A
+concomitant drug the lexicon lists as a member of an interaction class is covered when the
+asked drugs' passages name it or use the words of its class ("strong CYP3A4 inhibitors").
+
+An uncovered word counts only when it is not everyday English: the encoder lists its whole
+words by frequency, and the first `EVERYDAY_RANK` of them ('today', 'good', 'anything') say
+nothing about the topic. Each topic word weighs its inverse document frequency, an uncovered
+word or a term of the lexicon the most; `share` is the uncovered words' part of the weight.
+One uncovered word never decides scope alone: the scope stage reads `share` beside retrieval
+(assistant/understand/scope.py), and an uncovered topic gets a notice and the closest material,
+not a refusal.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from guardrails.lexicon import ConceptKind, Lexicon
+from guardrails.measures import Measures
+from ingest.embedding import everyday_words
+from ingest.lexical import STOPWORDS
+from ingest.store import Snapshot
+
+# The encoder's whole words come roughly in order of frequency; past this rank a word is no
+# longer everyday English ('filter' 11,307, 'fridge' 16,716, 'overdose' 26,641).
+EVERYDAY_RANK = 10_000
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_SUFFIXES = (
+    "ations", "ation", "ities", "ings", "ions", "ised", "ized", "ises", "izes", "ated", "ates",
+    "ity", "ing", "ion", "ise", "ize", "ate", "ed", "es", "ic", "al", "ly", "s", "e",
+)  # fmt: skip
+_SUBJECTS = frozenset({ConceptKind.DRUG, ConceptKind.REGIMEN, ConceptKind.GROUP})
+
+
+def stem(word: str) -> str:
+    """A crude English stem: 'reconstituted', 'reconstitution' -> 'reconstitut'."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass(frozen=True)
+class TopicReading:
+    words: tuple[str, ...] = ()  # the question's topic words, as written (lower case)
+    uncovered: tuple[str, ...] = ()  # those no passage uses
+    share: float = 0.0  # the uncovered words' share of the topic's weight
+    subjects: tuple[str, ...] = ()  # the drugs and regimens named, by generic name
+
+
+class TopicIndex:
+    """How many passages use each stem, the drugs those passages name, and the everyday words
+    to leave out."""
+
+    def __init__(
+        self,
+        frequency: dict[str, int],
+        passages: int,
+        everyday: frozenset[str],
+        drugs: dict[str, frozenset[str]] | None = None,
+    ):
+        self.frequency = frequency
+        self.passages = passages
+        self.everyday = everyday
+        self.drugs = drugs  # stem -> the drugs named by a passage using it (None: not kept)
+        self._words = sorted(frequency)
+
+    @classmethod
+    def from_texts(
+        cls,
+        texts: Iterable[str],
+        everyday: frozenset[str] = frozenset(),
+        lexicon: Lexicon | None = None,
+    ) -> TopicIndex:
+        """With a lexicon, each stem also keeps the drugs its passages name, so a topic one
+        drug's passages hold is not covered for another drug."""
+        frequency: dict[str, int] = {}
+        drugs: dict[str, set[str]] = {}
+        count = 0
+        for text in texts:
+            count += 1
+            named = _drugs_named(text, lexicon) if lexicon else frozenset()
+            for key in {stem(w) for w in _WORD.findall(text.lower())}:
+                frequency[key] = frequency.get(key, 0) + 1
+                if lexicon:
+                    drugs.setdefault(key, set()).update(named)
+        kept = {k: frozenset(v) for k, v in drugs.items()} if lexicon else None
+        return cls(frequency, count, everyday, kept)
+
+    def passages_using(self, word: str) -> int:
+        """Passages that use the word, its stem, the word it abbreviates or the one it misspells."""
+        keys = self._keys(word)
+        return max((self.frequency[k] for k in keys), default=0)
+
+    def covered_for(self, word: str, drugs: frozenset[str]) -> bool:
+        """Whether a passage naming one of `drugs` uses the word (any passage, without drugs
+        or without drugs kept)."""
+        keys = self._keys(word)
+        if not drugs or self.drugs is None:
+            return bool(keys)
+        return any(drugs & self.drugs.get(k, frozenset()) for k in keys)
+
+    def _keys(self, word: str) -> list[str]:
+        # The crude stem cuts a base form that ends like a suffix ('breastfeed' -> 'breastfe')
+        # but not its longer forms ('breastfeeding' -> 'breastfeed'): the word itself is a key too.
+        keys = [k for k in dict.fromkeys((stem(word), word)) if k in self.frequency]
+        if keys:
+            return keys
+        short = word[:-1] if word.endswith("s") else word
+        if len(short) <= 5:  # an abbreviation: 'tuca', 'tabs', 'bili', 'combo'
+            heads = {short, short[:-1]} if len(short) == 5 else {short}
+            found = [w for w in self._words if len(w) > len(short) and w.startswith(tuple(heads))]
+            if found:
+                return found
+        return difflib.get_close_matches(stem(word), self._words, n=1, cutoff=0.85)
+
+    def weight(self, used_by: int) -> float:
+        return math.log((self.passages + 1) / (used_by + 1))
+
+
+def _drugs_named(text: str, lexicon: Lexicon) -> frozenset[str]:
+    """The drugs a text names, a regimen or group standing for its drugs."""
+    found: set[str] = set()
+    for mention in lexicon.find(text):
+        if mention.kind in _SUBJECTS:
+            found.update(lexicon.drugs_of(mention.concept_id))
+    return frozenset(found)
+
+
+_INDEXES: dict[str, TopicIndex] = {}
+
+
+def index_of(snapshot: Snapshot, lexicon: Lexicon) -> TopicIndex:
+    """The topic index of an index snapshot's passages (title, section and text), with the
+    drugs each names, built once per corpus version."""
+    version = snapshot.manifest.version
+    index = _INDEXES.get(version)
+    if index is None:  # a race builds it twice, harmlessly
+        texts = (f"{c.title}. {c.section}. {c.text}" for c in snapshot.chunks)
+        index = TopicIndex.from_texts(texts, everyday_words(EVERYDAY_RANK), lexicon)
+        _INDEXES.clear()  # one corpus version answers at a time
+        _INDEXES[version] = index
+    return index
+
+
+def read_topic(
+    question: str,
+    lexicon: Lexicon,
+    measures: Measures,
+    index: TopicIndex,
+    subjects_from: str = "",
+) -> TopicReading:
+    """The topic words of `question` and which of them the corpus covers; the subjects are the
+    drugs and regimens it names (else those of `subjects_from`, a follow-up's standalone form)."""
+    mentions = lexicon.find_all(question)
+    spans = [(m.start, m.end) for m in mentions]
+    for compiled in measures.compiled:
+        spans.extend((m.start(), m.end()) for m in compiled.names.finditer(question))
+    units = measures.unit_words()
+    asked = _drugs_named(question, lexicon) or _drugs_named(subjects_from, lexicon)
+    most = index.weight(0)
+    weights: list[float] = [most for m in mentions if m.kind is ConceptKind.TERM or m.absent]
+    words: list[str] = []
+    uncovered: list[str] = []
+    uncovered_weight = 0.0
+    for mention in mentions:  # a concomitant drug: covered when the drugs' passages name its class
+        if _member_uncovered(mention.concept_id, lexicon, index, asked):
+            word = mention.text.lower()
+            if word not in uncovered:
+                uncovered.append(word)
+                uncovered_weight += most
+    for match in _WORD.finditer(question):
+        word = match.group().lower()
+        if any(start <= match.start() < end for start, end in spans) or not _candidate(word, units):
+            continue
+        used_by = index.passages_using(word)
+        if used_by and not index.covered_for(word, asked):
+            used_by = 0  # only other drugs' passages use it: not covered for the drugs asked
+        if not used_by and word in index.everyday:
+            continue
+        words.append(word)
+        weights.append(index.weight(used_by))
+        if not used_by and word not in uncovered:
+            uncovered.append(word)
+            uncovered_weight += most
+    total = sum(weights)
+    share = uncovered_weight / total if uncovered and total else 0.0
+    return TopicReading(
+        tuple(words), tuple(uncovered), round(share, 3), _subjects(question, subjects_from, lexicon)
+    )
+
+
+def _member_uncovered(
+    concept_id: str,
+    lexicon: Lexicon,
+    index: TopicIndex,
+    asked: frozenset[str],
+) -> bool:
+    """Whether a term that is a member of a class (a concomitant drug, a member of an interaction
+    class) is named by no passage of the drugs asked, neither itself nor by a class of it (every
+    topic word of the class's name used there)."""
+    if not asked or lexicon.kind_of(concept_id) is not ConceptKind.TERM:
+        return False
+    classes = [c for c in lexicon.concepts.values() if concept_id in c.members]
+    if not classes:
+        return False
+    for concept in (lexicon.get(concept_id), *classes):
+        assert concept is not None
+        names = [
+            w for w in _WORD.findall(concept.generic.lower()) if len(w) >= 4 and w not in STOPWORDS
+        ]
+        if names and all(index.covered_for(w, asked) for w in names):
+            return False
+    return True
+
+
+def _candidate(word: str, units: frozenset[str]) -> bool:
+    return len(word) >= 4 and word.isalpha() and word not in STOPWORDS and word not in units
+
+
+def _subjects(question: str, fallback: str, lexicon: Lexicon) -> tuple[str, ...]:
+    for text in (question, fallback):
+        names: list[str] = []
+        for mention in lexicon.find(text):
+            concept = lexicon.get(mention.concept_id)
+            if concept and concept.kind in _SUBJECTS and concept.generic not in names:
+                names.append(concept.generic)
+        if names:
+            return tuple(names)
+    return ()
+
+
+def topic_notice(uncovered: Iterable[str], subjects: Iterable[str]) -> str:
+    """The line that opens an answer whose topic the sources do not cover. It is a bold line,
+    which the review reads as a heading: it states no fact to cite."""
+    words = ", ".join(uncovered)
+    about = " and ".join(subjects)
+    where = f" for {about}" if about else ""
+    return f"**The sources do not cover {words}{where}; closest material:**"

@@ -1,0 +1,94 @@
+"""Dose adjustments: the dose an answer gives under a condition the label adjusts for (hepatic
+or renal impairment, an interacting drug), against `adjustments` in doses.yaml.
+
+    check_adjustments(sentences, question, table, lexicon, measures)
+    # "Child-Pugh C" + "start tucatinib at 150 mg twice daily" -> doses.adjustment (200 mg)
+
+When the question or a sentence meets an adjustment's condition (`dose_conditions.py`) and the
+adjustment's action names doses (or a percentage of the dose), an answer that gives the drug's
+dose in that unit and never the adjusted one is blocked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from guardrails.answer import AnswerSentence
+from guardrails.dose_attribution import find_amounts
+from guardrails.dose_conditions import Question, Situation, discussed_drug
+from guardrails.dose_rules import Adjustment
+from guardrails.dose_table import DoseTable
+from guardrails.lexicon import Lexicon
+from guardrails.measures import Measures
+from guardrails.records import Finding, Severity
+
+_DIGIT = re.compile(r"\d")  # a sentence without a number gives no dose (a cheap test first)
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+
+Amount = tuple[float, str]  # a value and its unit ('%' for a percentage of the dose)
+
+
+def check_adjustments(
+    sentences: Sequence[AnswerSentence],
+    asked: Question,
+    table: DoseTable,
+    lexicon: Lexicon,
+    measures: Measures,
+) -> list[Finding]:
+    drugs = {a.drug for a in table.adjustments}
+    stated: dict[str, list[tuple[AnswerSentence, list[Adjustment], set[Amount]]]] = {}
+    for sentence in sentences:
+        amounts = _amounts(sentence.claim) if _DIGIT.search(sentence.claim) else set()
+        if not amounts:
+            continue
+        drug = discussed_drug(sentence.claim, asked, drugs, lexicon)
+        if drug is None:
+            continue
+        situation = Situation.of(asked, sentence.claim, measures)
+        met = [a for a in table.adjustments if a.drug == drug and situation.match(a.condition)]
+        if met:
+            stated.setdefault(drug, []).append((sentence, met, amounts))
+    findings: list[Finding] = []
+    for drug, said in stated.items():
+        allowed = {x for _, met, _ in said for a in met for x in _amounts(a.action)}
+        if any(amounts & allowed for _, _, amounts in said):
+            continue  # the answer gives the adjusted dose somewhere
+        units = {u for _, u in allowed}
+        for sentence, met, amounts in said:
+            wrong = sorted(a for a in amounts if a[1] in units)
+            if wrong:
+                findings.append(_finding(sentence, lexicon.label(drug), wrong, met, allowed))
+    return findings
+
+
+def _amounts(text: str) -> set[Amount]:
+    """The doses a text gives (not those it starts 'from'), and its percentages."""
+    found = {
+        (a.values[0], a.units[0])
+        for a in find_amounts(text)
+        if len(a.values) == 1 and not _FROM.search(text[: a.start])
+    }
+    return found | {(float(p), "%") for p in _PERCENT.findall(text)}
+
+
+def _finding(
+    sentence: AnswerSentence,
+    name: str,
+    wrong: list[Amount],
+    met: list[Adjustment],
+    allowed: set[Amount],
+) -> Finding:
+    said = ", ".join(f"{v:g} {u}".replace(" %", "%") for v, u in wrong)
+    conditions = "; ".join(dict.fromkeys(f"{a.condition}: {a.action}" for a in met))
+    return Finding(
+        rule_id="doses.adjustment",
+        severity=Severity.BLOCK,
+        check="doses",
+        message=f"{said} is not the {name} dose the label gives for this condition ({conditions}).",
+        span=sentence.claim,
+        start=sentence.start,
+        end=sentence.end,
+        source_ids=tuple(dict.fromkeys(s for a in met for s in a.sources)),
+    )

@@ -1,0 +1,197 @@
+"""Dose modifications: what an answer says to do after an adverse reaction, against the label's
+table (`modifications` in doses.yaml) for the situation the question states.
+
+    check_modifications(sentences, question, table, lexicon, measures)
+    # "Platelets 20,000 on T-DM1" + "... then resume at the same dose" -> doses.modification
+
+For the rows the situation meets (`dose_conditions.py`): a hold, resumption or reduction where
+the label discontinues; a hold where it continues; the same dose where it resumes one level
+lower, or a reduction where it keeps the dose; a re-check interval the label does not give.
+Rows that disagree among themselves (a criterion Cairn reads only in part) decide nothing but
+a discontinuation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from guardrails.answer import AnswerSentence
+from guardrails.dose_conditions import Question, Situation, discussed_drug
+from guardrails.dose_rules import Modification
+from guardrails.dose_table import DoseTable
+from guardrails.lexicon import Lexicon
+from guardrails.measures import Measures
+from guardrails.negation import status_of
+from guardrails.records import FactStatus, Finding, Severity
+
+_DISCONTINUE = re.compile(
+    r"\bdiscontinu\w*|\bstop\w*\b[^.;]{0,25}\b(?:permanently|for good)|\bpermanently\s+stop",
+    re.IGNORECASE,
+)
+_HOLD = re.compile(r"\b(?:hold|held|withh[eo]ld\w*|interrupt\w*|pause\w*)\b", re.IGNORECASE)
+_RESUME = re.compile(
+    r"\b(?:resum\w*|restart\w*|re-start\w*|go(?:es)? back on|continu\w*)\b", re.IGNORECASE
+)
+_SAME = re.compile(
+    r"\bsame dose|\bsame (?:dose )?level|\bmaintain(?:ing)? (?:the )?dose|\bfull dose"
+    r"|\bkeep(?:ing)? (?:the )?(?:same )?dose",
+    re.IGNORECASE,
+)
+_REDUCE = re.compile(
+    r"\breduc\w*|\b(?:one|1) (?:dose )?level lower|\bnext lower\b|\blower dose|\bdose level lower",
+    re.IGNORECASE,
+)
+_INTERVAL = re.compile(r"\b(?:within|every|after|in)\s+(\d+)\s*(day|week|month)s?\b", re.IGNORECASE)
+_RECHECK = re.compile(
+    r"\b(?:repeat\w*|recheck\w*|re-check\w*|reassess\w*|re-assess\w*|monitor\w*)", re.IGNORECASE
+)
+_HELD = re.compile(r"\bwhile\s+held|\bwhile\s+\w+\s+is\s+held|\bwhile\s+withheld", re.IGNORECASE)
+_DAYS = {"day": 1, "week": 7, "month": 30}
+# A sentence that says what to do at all: the only ones worth reading further.
+_STANCE = re.compile(
+    "|".join(p.pattern for p in (_DISCONTINUE, _HOLD, _RESUME, _SAME, _REDUCE, _RECHECK)),
+    re.IGNORECASE,
+)
+
+
+def check_modifications(
+    sentences: Sequence[AnswerSentence],
+    asked: Question,
+    table: DoseTable,
+    lexicon: Lexicon,
+    measures: Measures,
+) -> list[Finding]:
+    drugs = {m.drug for m in table.modifications}
+    findings: list[Finding] = []
+    for sentence in sentences:
+        if not _STANCE.search(sentence.claim):
+            continue
+        drug = discussed_drug(sentence.claim, asked, drugs, lexicon)
+        if drug is None:
+            continue
+        situation = Situation.of(asked, sentence.claim, measures)
+        own = [r for r in table.modifications if r.drug == drug]
+        matched = {r.id: situation.match(r.criterion) for r in own}
+        rows = [r for r in own if matched[r.id]]
+        unsure = [r for r in own if matched[r.id] is None]
+        name = lexicon.label(drug)
+        # What to do is judged only for this patient's measured values, never for a sentence
+        # that states its own condition (a quoted rule) or a match on words alone.
+        measured = [] if situation.alone else [r for r in rows if situation.measured(r.criterion)]
+        decided = not unsure and len(measured) == len(rows)
+        found = _judge(sentence, measured, name, table, drug, decided) if measured else []
+        topical = [r for r in own if situation.shares(r.criterion)]
+        findings.extend(found or _check_recheck(sentence, [*rows, *unsure] or topical, name))
+    return findings
+
+
+def _judge(
+    sentence: AnswerSentence,
+    rows: list[Modification],
+    name: str,
+    table: DoseTable,
+    drug: str,
+    decided: bool,
+) -> list[Finding]:
+    """`decided`: no other row may apply (each row's criterion was read in full)."""
+    text = sentence.claim
+    says = {
+        "discontinue": _stated(_DISCONTINUE, text),
+        "hold": _stated(_HOLD, text),
+        "resume": _stated(_RESUME, text),
+        "same": _stated(_SAME, text) or _resumes_at(text, table, drug, reduced=False),
+        "reduce": _stated(_REDUCE, text) or _resumes_at(text, table, drug, reduced=True),
+    }
+    stops = [r for r in rows if r.action == "discontinue"]
+    if stops and not says["discontinue"] and (says["hold"] or says["resume"] or says["reduce"]):
+        return [_finding(sentence, f"the label discontinues {name} for {_what(stops)}", stops)]
+    if stops or not decided:
+        return []
+    actions = {r.action for r in rows}
+    if actions == {"continue"} and says["hold"] and not says["resume"]:
+        return [_finding(sentence, f"the label continues {name} for {_what(rows)}", rows)]
+    levels = {r.resume_level for r in rows if r.action in ("hold", "reduce")}
+    if levels == {"one-lower"} and says["same"] and not says["reduce"]:
+        return [
+            _finding(sentence, f"{name} resumes one dose level lower after {_what(rows)}", rows)
+        ]
+    if (
+        levels == {"same"}
+        and actions <= {"hold", "continue"}
+        and says["reduce"]
+        and not says["same"]
+    ):
+        return [_finding(sentence, f"{name} resumes at the same dose after {_what(rows)}", rows)]
+    return _check_recheck(sentence, rows, name)
+
+
+def _check_recheck(sentence: AnswerSentence, rows: list[Modification], name: str) -> list[Finding]:
+    """'repeat the LVEF within 6 weeks' where every row met re-checks within 3."""
+    text = sentence.claim
+    cue = _RECHECK.search(text)
+    stated = _INTERVAL.search(text, cue.end()) if cue else None
+    given = [r for r in rows if _INTERVAL.search(r.recheck)]
+    if stated is None or not given:
+        return []
+    if any(_HELD.search(r.recheck) for r in given) and not _HOLD.search(text):
+        return []  # the label's interval is for while the drug is held; this one is not
+    wanted = {_days(m) for r in given if (m := _INTERVAL.search(r.recheck))}
+    if len(wanted) != 1 or _days(stated) in wanted:
+        return []
+    return [
+        _finding(
+            sentence,
+            f"the label re-checks {name} after {_what(given)} {given[0].recheck}, "
+            f"not {stated.group(0)}",
+            given,
+            rule_id="doses.recheck-interval",
+        )
+    ]
+
+
+def _days(match: re.Match[str]) -> int:
+    return int(match.group(1)) * _DAYS[match.group(2).lower()]
+
+
+def _stated(pattern: re.Pattern[str], text: str) -> bool:
+    return any(
+        status_of(text, m.start(), m.end()) is FactStatus.STATED for m in pattern.finditer(text)
+    )
+
+
+def _resumes_at(text: str, table: DoseTable, drug: str, reduced: bool) -> bool:
+    """'resume at 300 mg twice daily': an amount after a resume cue that is the drug's starting
+    dose (or, with `reduced`, one of its reduction levels)."""
+    cue = _RESUME.search(text)
+    if not cue:
+        return False
+    numbers = {
+        float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text[cue.end() :])
+    }
+    rows = [r for r in table.rows_for(drug) if not r.other_indication]
+    levels = {x for r in rows for x in (r.reductions if reduced else r.amounts)}
+    return bool(numbers & levels)
+
+
+def _what(rows: list[Modification]) -> str:
+    return "; ".join(dict.fromkeys(r.criterion for r in rows))
+
+
+def _finding(
+    sentence: AnswerSentence,
+    message: str,
+    rows: list[Modification],
+    rule_id: str = "doses.modification",
+) -> Finding:
+    notes = " ".join(dict.fromkeys(r.note for r in rows if r.note))
+    return Finding(
+        rule_id=rule_id,
+        severity=Severity.BLOCK,
+        check="doses",
+        message=f"{message[0].upper()}{message[1:]}. {notes}".strip(),
+        span=sentence.claim,
+        start=sentence.start,
+        end=sentence.end,
+        source_ids=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
+    )
