@@ -89,9 +89,9 @@ def test_the_real_adversarial_suites_have_faulty_and_clean_answers(real_suites: 
 @pytest.mark.parametrize(
     ("names", "golden_files", "adversarial_files"),
     [
-        (["golden"], 47, 0),  # 13 categories with two held-out files each, bedside management
-        # and its held-out batch 4, the choice-and-dose, answer-first and near-miss batches,
-        # held-out batch 5 (bedside and near misses) and held-out batch 6 (bedside)
+        (["golden"], 48, 0),  # 13 categories with two held-out files each, bedside management
+        # and its held-out batch 4, the choice-and-dose, answer-first and near-miss batches, and
+        # held-out batches 5 and 6 (bedside and near misses each)
         (["adversarial"], 0, 7),
         (["first line"], 3, 0),  # the category: its file and its held-out files
         (["first-line", "arithmetic"], 1, 1),
