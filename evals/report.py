@@ -54,6 +54,7 @@ def metrics_table(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         ("numeric grounding", "numeric_grounding_rate"),
         ("not-covered accuracy", "not_covered_accuracy"),
         ("near-miss accuracy", "near_miss_accuracy"),
+        ("answerable with a not-covered notice", "answerable_with_notice"),
         ("duplicate-claim rate", "duplicate_claim_rate"),
         ("answer length (median words)", "answer_words_median"),
         ("key fact in the first line", "first_line_key_fact"),

@@ -169,6 +169,10 @@ def _metrics(golden: list[dict[str, Any]], adversarial: list[dict[str, Any]]) ->
         sum(not c["covered"] for c in out_of_scope), len(out_of_scope)
     )
     metrics["answered_in_scope"] = m.ratio(sum(c["covered"] for c in covered), len(covered))
+    # The other side of near-miss accuracy: answerable questions opened by a "not covered" notice.
+    metrics["answerable_with_notice"] = m.ratio(
+        sum(bool(c["uncovered_topics"]) for c in covered if c["covered"]), len(covered)
+    )
     near_miss = [c for c in golden if c["category"] == NEAR_MISS]
     metrics["near_miss_accuracy"] = m.ratio(
         sum(c["says_not_covered"] for c in near_miss), len(near_miss)

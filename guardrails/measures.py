@@ -33,6 +33,13 @@ _GRADES = re.compile(
 )
 _GRADE_VALUE = re.compile(r"\bgrade\s*([1-5])\b", re.I)
 _UPPER = r"(?:under|below|less than|<)?\s*"
+# A value written in a unit the measure does not list ('bilirubin 2.5 mg/dL' for a measure in
+# x ULN) is not a value of the measure: a unit with a slash, a percentage or a mass, amount or
+# time symbol. Bare values and words after them ('ANC 0.8 today') still count.
+_FOREIGN = (
+    r"(?![.,]\d)(?!\s*(?:%|[A-Za-zµμ]+\s*/\s*[A-Za-z0-9]"
+    r"|(?:mg|mcg|µg|ug|g|mmol|umol|µmol|mol|IU|U|ms|mm|sec|s)\b))"
+)
 
 
 class Measure(BaseModel):
@@ -131,9 +138,9 @@ def _compile(measure: Measure) -> _Compiled:
     units = sorted(measure.units, key=len, reverse=True)
     unit = "|".join(re.escape(u).replace(r"\ ", r"\s?") for u in units)
     unit_group = rf"\s*({unit})" if unit else r"()"
-    optional = "" if measure.unit_required else "?"
+    bare = "" if measure.unit_required else rf"|{_FOREIGN}"  # a bare value, in no other unit
     value = re.compile(
-        rf"\b(?:{names})\b[^0-9.;\n]{{0,25}}?{_NUMBER}(?:{unit_group}){optional}(?!\d|,\d)", re.I
+        rf"\b(?:{names})\b[^0-9.;\n]{{0,25}}?{_NUMBER}(?:{unit_group}{bare})(?!\d|,\d)", re.I
     )
     return _Compiled(
         measure,
@@ -163,7 +170,7 @@ def _scaled(measure: Measure, number: str, unit: str | None) -> float:
 
 
 def _ranges(c: _Compiled, sentence: str) -> list[tuple[float, float]]:
-    tail = rf"\s*({c.unit.pattern})?" if c.unit else "()"
+    tail = rf"(?:\s*({c.unit.pattern})|{_FOREIGN})" if c.unit else "()"
     found: list[tuple[float, float]] = []
     between = re.compile(rf"{_NUMBER}{tail}\s*(?:-|–|to)\s*{_UPPER}{_NUMBER}{tail}", re.I)
     for a, unit_a, b, unit_b in between.findall(sentence):

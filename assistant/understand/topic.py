@@ -9,8 +9,11 @@
 
 A question's topic words are its words that are not a name the lexicon knows (the drugs and
 regimens are the question's subjects; its terms are topic concepts the corpus holds), not a
-measure or a unit ('plt', 'x10', 'mm3', 'mL/min' are measures), not a function word, not
-shorter than four letters and not a code with digits ('C3D1'). A topic word is covered when a
+measure's name or a unit ('plt', 'x10', 'mm3', 'mL/min'), not a function word, not a code with
+digits ('C3D1') and not shorter than four letters, unless written as an abbreviation with two
+capitals ('INR', 'QTc', 'ECG'; never a schedule or route: 'BID', 'IV'). A measured value
+('Hb 7.8', 'ANC 0.8') is a topic concept: covered when the passages use one of the measure's
+names, else its name as written is uncovered. A topic word is covered when a
 passage uses it: the word itself, a word of the same stem ('reconstitution' covers
 'reconstituted'; 'breastfeeding' covers 'breastfeed', whose own stem the cut of '-ed' spoils),
 a corpus word it abbreviates ('tuca', 'tabs') or one it misspells. When the
@@ -36,8 +39,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from guardrails.dose_patterns import ROUTES, SCHEDULES
 from guardrails.lexicon import ConceptKind, Lexicon
-from guardrails.measures import Measures
+from guardrails.measures import Measure, Measures
 from ingest.embedding import everyday_words
 from ingest.lexical import STOPWORDS
 from ingest.store import Snapshot
@@ -127,6 +131,8 @@ class TopicIndex:
         keys = [k for k in dict.fromkeys((stem(word), word)) if k in self.frequency]
         if keys:
             return keys
+        if len(word) < 4:  # a short abbreviation ('inr') stands only for itself
+            return []
         short = word[:-1] if word.endswith("s") else word
         if len(short) <= 5:  # an abbreviation: 'tuca', 'tabs', 'bili', 'combo'
             heads = {short, short[:-1]} if len(short) == 5 else {short}
@@ -177,22 +183,27 @@ def read_topic(
     spans = [(m.start, m.end) for m in mentions]
     for compiled in measures.compiled:
         spans.extend((m.start(), m.end()) for m in compiled.names.finditer(question))
+    notation = [
+        (m.start(), m.end()) for _, p in (*SCHEDULES, *ROUTES) for m in p.finditer(question)
+    ]
     units = measures.unit_words()
     asked = _drugs_named(question, lexicon) or _drugs_named(subjects_from, lexicon)
     most = index.weight(0)
     weights: list[float] = [most for m in mentions if m.kind is ConceptKind.TERM or m.absent]
     words: list[str] = []
     uncovered: list[str] = []
-    uncovered_weight = 0.0
     for mention in mentions:  # a concomitant drug: covered when the drugs' passages name its class
         if _member_uncovered(mention.concept_id, lexicon, index, asked):
-            word = mention.text.lower()
-            if word not in uncovered:
-                uncovered.append(word)
-                uncovered_weight += most
+            uncovered.append(mention.text.lower())
+    for measure, written in _measured(question, measures):
+        weights.append(most)
+        if not any(_name_covered(name, index, asked) for name in measure.names):
+            uncovered.append(written.lower())
     for match in _WORD.finditer(question):
         word = match.group().lower()
-        if any(start <= match.start() < end for start, end in spans) or not _candidate(word, units):
+        if any(start <= match.start() < end for start, end in spans):
+            continue
+        if not _candidate(match.group(), units, any(s <= match.start() < e for s, e in notation)):
             continue
         used_by = index.passages_using(word)
         if used_by and not index.covered_for(word, asked):
@@ -201,9 +212,10 @@ def read_topic(
             continue
         words.append(word)
         weights.append(index.weight(used_by))
-        if not used_by and word not in uncovered:
+        if not used_by:
             uncovered.append(word)
-            uncovered_weight += most
+    uncovered = list(dict.fromkeys(uncovered))
+    uncovered_weight = most * len(uncovered)
     total = sum(weights)
     share = uncovered_weight / total if uncovered and total else 0.0
     return TopicReading(
@@ -235,8 +247,33 @@ def _member_uncovered(
     return True
 
 
-def _candidate(word: str, units: frozenset[str]) -> bool:
-    return len(word) >= 4 and word.isalpha() and word not in STOPWORDS and word not in units
+def _measured(question: str, measures: Measures) -> list[tuple[Measure, str]]:
+    """The measured values a question names (not a grade: a scale, not a topic), each with its
+    name as written."""
+    found: list[tuple[Measure, str]] = []
+    for compiled in measures.compiled:
+        match = compiled.names.search(question) if compiled.measure.kind == "value" else None
+        if match:
+            found.append((compiled.measure, match.group()))
+    return found
+
+
+def _name_covered(name: str, index: TopicIndex, asked: frozenset[str]) -> bool:
+    """A measure's name is used by the asked drugs' passages: every word of it that could be a
+    topic word ('absolute neutrophil count': all three; 'ANC': itself)."""
+    parts = [w for w in _WORD.findall(name.lower()) if w not in STOPWORDS]
+    return bool(parts) and all(index.covered_for(w, asked) for w in parts)
+
+
+def _candidate(written: str, units: frozenset[str], in_notation: bool) -> bool:
+    """A topic word: four letters or more, or a short abbreviation with two capitals ('INR',
+    'QTc') that is not a schedule's or route's shorthand ('BID', 'IV')."""
+    word = written.lower()
+    if not word.isalpha() or word in STOPWORDS or word in units:
+        return False
+    if len(word) >= 4:
+        return True
+    return len(word) >= 2 and sum(c.isupper() for c in written) >= 2 and not in_notation
 
 
 def _subjects(question: str, fallback: str, lexicon: Lexicon) -> tuple[str, ...]:

@@ -316,3 +316,14 @@ def test_shape_metrics_of_a_run_with_no_answers_are_not_reported() -> None:
     metrics = _metrics([], adversarial)  # an adversarial-only run
     assert metrics["duplicate_claim_rate"] is None  # not 1.0: no answer repeated anything
     assert metrics["answer_words_median"] is None
+
+
+def test_answerable_with_notice_counts_answered_questions_opened_by_a_not_covered_notice() -> None:
+    hit = {"1": 1.0, "3": 1.0, "5": 1.0, "10": 1.0}
+    golden = [
+        golden_case("doses", hit, 1.0, {"a": True}, uncovered=["qtc"]),
+        golden_case("doses", hit, 1.0, {"a": True}),
+        golden_case("doses", hit, 1.0, {"a": True}),
+        golden_case("doses", hit, 1.0, {"a": True}, covered=False),  # refused: not a notice
+    ]
+    assert _metrics(golden, [])["answerable_with_notice"] == 0.25

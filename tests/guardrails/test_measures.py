@@ -96,3 +96,19 @@ def test_an_unknown_field_in_a_measure_is_refused() -> None:
     with pytest.raises(RulesError) as raised:
         Measures.from_data({"measures": [{"id": "x", "names": ["x"], "units_of": {}}]})
     assert any("units_of" in p for p in raised.value.problems)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["zorb 2.5 mg/dL", "zorb 40 umol/L", "zorb 120 U/L", "widgets 40 mg today", "zorb 2.5 %"],
+)
+def test_a_value_in_a_unit_the_measure_does_not_list_is_no_value(question: str) -> None:
+    """'zorb 2.5 mg/dL' is not 2.5 x ULN: without the upper limit it cannot be converted."""
+    assert MEASURES.values(question) == {}
+    assert MEASURES.values(question.split()[0] + " 2.5 today") != {}  # a bare value still is
+
+
+def test_a_threshold_in_a_unit_the_measure_does_not_list_decides_nothing() -> None:
+    values = {"zorb": 2.5}
+    assert MEASURES.fits(values, "Stop when zorb is above 3 mg/dL.") is None
+    assert MEASURES.fits(values, "Stop when zorb is above 3 x ULN.") is False

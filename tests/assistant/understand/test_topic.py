@@ -141,3 +141,21 @@ def test_a_concomitant_drug_named_as_a_member_of_an_interaction_class_is_no_topi
     # Another drug's passages do not name the class: the concomitant drug is not covered for it.
     other = read_topic("velmab patient needs quellazole", lexicon, MEASURES, index)
     assert "quellazole" in other.uncovered
+
+
+def test_a_short_abbreviation_with_two_capitals_is_a_topic_word() -> None:
+    """'QTc' and 'INR' are topics however short; 'BID' and 'IV' are a schedule and a route."""
+    uncovered, share = read("zorbatinib and QTc of 510, hold?")
+    assert uncovered == ("qtc",)
+    assert share > 0.5
+    assert read("zorbatinib 150 mg BID, or IV velmab?")[0] == ()
+    assert read("zorbatinib in an 81 yo?")[0] == ()  # lower case: not an abbreviation
+
+
+def test_a_measured_value_is_a_topic_the_drugs_passages_must_name() -> None:
+    index = TopicIndex.from_texts(PASSAGES, everyday=frozenset(), lexicon=LEXICON)
+    held = read_topic("widgets 40k on zorbatinib: hold?", LEXICON, MEASURES, index)
+    assert held.uncovered == ()
+    other = read_topic("widgets 40k on velmab: hold?", LEXICON, MEASURES, index)
+    # only zorbatinib's passage names the widget count (or holds)
+    assert other.uncovered == ("widgets", "hold")
