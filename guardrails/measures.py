@@ -175,10 +175,12 @@ def _ranges(c: _Compiled, sentence: str) -> list[tuple[float, float]]:
     between = re.compile(rf"{_NUMBER}{tail}\s*(?:-|–|to)\s*{_UPPER}{_NUMBER}{tail}", re.I)
     for a, unit_a, b, unit_b in between.findall(sentence):
         found.append(_pair(c.measure, a, unit_a or unit_b, b, unit_b))
-    below = re.compile(rf"\b(?:below|under|less than|lower than|<)\s*{_NUMBER}{tail}", re.I)
+    sentence = between.sub(" ", sentence)  # '25,000 to <50,000' is one range, not also '<50,000'
+    # A symbol has no word boundary before it: '<25,000/mm3' is read as well as 'below 25,000'.
+    below = re.compile(rf"(?:\b(?:below|under|less than|lower than)|<=?|≤)\s*{_NUMBER}{tail}", re.I)
     found += [(-math.inf, _scaled(c.measure, n, u)) for n, u in below.findall(sentence)]
     above = re.compile(
-        rf"\b(?:above|over|greater than|more than|at least|>|≥|>=)\s*{_NUMBER}{tail}"
+        rf"(?:\b(?:above|over|greater than|more than|at least)|>=?|≥)\s*{_NUMBER}{tail}"
         rf"|{_NUMBER}{tail}\s*%?\s*or (?:more|above|higher|greater)",
         re.I,
     )

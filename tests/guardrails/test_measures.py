@@ -112,3 +112,20 @@ def test_a_threshold_in_a_unit_the_measure_does_not_list_decides_nothing() -> No
     values = {"zorb": 2.5}
     assert MEASURES.fits(values, "Stop when zorb is above 3 mg/dL.") is None
     assert MEASURES.fits(values, "Stop when zorb is above 3 x ULN.") is False
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("widgets <25,000/mm3 (grade 4)", True),
+        ("widgets <= 25,000/mm3", True),
+        ("widgets ≤25,000/mm3", True),
+        ("widgets >=75,000/mm3", False),
+        ("widgets 25,000 to <50,000/mm3 (grade 3)", False),  # one range, not also '<50,000'
+        ("widgets 25,000 to under 50,000/mm3", False),
+    ],
+)
+def test_thresholds_written_with_symbols_and_ranges_with_an_inner_bound(
+    sentence: str, expected: bool
+) -> None:
+    assert MEASURES.fits({"widgets": 20000.0}, sentence) is expected
