@@ -190,7 +190,9 @@ def _ranges(c: _Compiled, sentence: str) -> list[tuple[float, float]]:
 
 
 def _pair(measure: Measure, a: str, unit_a: str, b: str, unit_b: str) -> tuple[float, float]:
-    return _scaled(measure, a, unit_a), _scaled(measure, b, unit_b)
+    """A range either way round: labels write 'less than 1.0 to 0.5 x10^9/L' from the top."""
+    low, high = sorted((_scaled(measure, a, unit_a), _scaled(measure, b, unit_b)))
+    return low, high
 
 
 def _grades(sentence: str) -> list[tuple[float, float]]:

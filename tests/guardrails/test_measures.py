@@ -129,3 +129,10 @@ def test_thresholds_written_with_symbols_and_ranges_with_an_inner_bound(
     sentence: str, expected: bool
 ) -> None:
     assert MEASURES.fits({"widgets": 20000.0}, sentence) is expected
+
+
+def test_a_range_written_from_the_top_is_the_same_range() -> None:
+    """Labels write grade 3 as 'less than 1.0 to 0.5 x10^9/L'."""
+    sentence = "gizmos less than 1.0 to 0.5 x10^9/L (grade 3)"
+    assert MEASURES.fits({"gizmos": 800.0}, sentence) is True
+    assert MEASURES.fits({"gizmos": 400.0}, sentence) is False
