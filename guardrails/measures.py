@@ -33,6 +33,7 @@ _GRADES = re.compile(
 )
 _GRADE_VALUE = re.compile(r"\bgrade\s*([1-5])\b", re.I)
 _UPPER = r"(?:under|below|less than|<)?\s*"
+_NEAR = 25  # how far after a value the reference it is read against may come
 # A value written in a unit the measure does not list ('bilirubin 2.5 mg/dL' for a measure in
 # x ULN) is not a value of the measure: a unit with a slash, a percentage or a mass, amount or
 # time symbol. Bare values and words after them ('ANC 0.8 today') still count.
@@ -56,6 +57,9 @@ class Measure(BaseModel):
         None, description="the range a value in `unit` falls in; bare values outside are scaled"
     )
     unit_required: bool = Field(False, description="a value counts only with its unit ('48%')")
+    relative_to: str = Field(
+        "", description="a reference a value may be given against: 'bili 68 (ULN 17)' is 4 x ULN"
+    )
 
 
 class _Spec(BaseModel):
@@ -70,6 +74,8 @@ class _Compiled:
     names: re.Pattern[str]
     value: re.Pattern[str]
     unit: re.Pattern[str] | None
+    loose: re.Pattern[str] | None = None  # a value in any unit, read against a reference
+    reference: re.Pattern[str] | None = None  # the reference's value ('ULN 17')
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,10 @@ class Measures:
                     found[c.measure.id] = float(grades.pop())
                 continue
             match = c.value.search(text)
-            if match:
+            relative = _relative(c, text) if not (match and match.group(2)) else None
+            if relative is not None:
+                found[c.measure.id] = relative
+            elif match:
                 found[c.measure.id] = _scaled(c.measure, match.group(1), match.group(2))
         return found
 
@@ -142,12 +151,27 @@ def _compile(measure: Measure) -> _Compiled:
     value = re.compile(
         rf"\b(?:{names})\b[^0-9.;\n]{{0,25}}?{_NUMBER}(?:{unit_group}{bare})(?!\d|,\d)", re.I
     )
+    reference = re.escape(measure.relative_to)
     return _Compiled(
         measure,
         re.compile(rf"\b(?:{names})\b", re.I),
         value,
         re.compile(unit, re.I) if unit else None,
+        re.compile(rf"\b(?:{names})\b[^0-9.;\n]{{0,25}}?{_NUMBER}(?!\d|,\d)", re.I),
+        re.compile(rf"\b{reference}\b\D{{0,12}}?{_NUMBER}", re.I) if reference else None,
     )
+
+
+def _relative(c: _Compiled, text: str) -> float | None:
+    """A value written against the reference stated right after it ('t bili 68 umol/L (ULN
+    17)'): the value over the reference, in the measure's unit. The reference must follow the
+    value closely: in 'ALT 240 U/L, ULN 40, bili 20' the ULN is the ALT's."""
+    value = c.loose.search(text) if c.reference and c.loose else None
+    if value is None or c.reference is None:
+        return None
+    reference = c.reference.search(text[value.end() : value.end() + _NEAR])
+    base = float(reference.group(1).replace(",", "")) if reference else 0.0
+    return float(value.group(1).replace(",", "")) / base if base else None
 
 
 def _scaled(measure: Measure, number: str, unit: str | None) -> float:

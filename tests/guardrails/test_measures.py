@@ -136,3 +136,21 @@ def test_a_range_written_from_the_top_is_the_same_range() -> None:
     sentence = "gizmos less than 1.0 to 0.5 x10^9/L (grade 3)"
     assert MEASURES.fits({"gizmos": 800.0}, sentence) is True
     assert MEASURES.fits({"gizmos": 400.0}, sentence) is False
+
+
+def test_a_value_in_another_unit_is_read_against_the_reference_stated_after_it() -> None:
+    measures = Measures.from_data(
+        {
+            "measures": [
+                {"id": "zorb", "names": ["zorb"], "unit": "x ULN", "units": {"x ULN": 1},
+                 "relative_to": "ULN"},
+                {"id": "quark", "names": ["quark"], "unit": "x ULN", "units": {"x ULN": 1},
+                 "relative_to": "ULN"},
+            ]
+        }
+    )  # fmt: skip
+    assert measures.values("zorb 68 umol/L (ULN 17) today") == {"zorb": 4.0}
+    assert measures.values("zorb 3 x ULN (ULN 17 umol/L)") == {"zorb": 3.0}  # its own unit
+    # the reference belongs to the value it follows
+    assert measures.values("zorb 240 U/L, ULN 40, quark 20 umol/L") == {"zorb": 6.0}
+    assert measures.values("zorb 40 umol/L") == {}  # no reference: cannot be converted
