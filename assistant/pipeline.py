@@ -39,7 +39,8 @@ from assistant.understand.limits import check_size, normalized
 from assistant.understand.overrides import check_therapies
 from assistant.understand.reader import Reader
 from assistant.understand.scope import ScopeDecision, judge_scope, not_covered_text
-from assistant.understand.topic import index_of, topic_notice
+from assistant.understand.topic import topic_notice
+from assistant.understand.topic_index import index_of
 from guardrails.context import extract_context
 from guardrails.errors import CairnError
 from guardrails.records import Passage, PatientContext, Review, Verdict

@@ -31,7 +31,8 @@ from assistant.understand.figures import stated_figures
 from assistant.understand.intent import Intent, Role, asks_for_choice, intents, roles
 from assistant.understand.language import read_language
 from assistant.understand.scope import condition_phrases, correct_spelling, unknown_terms
-from assistant.understand.topic import TopicIndex, read_topic
+from assistant.understand.topic import read_topic
+from assistant.understand.topic_index import TopicIndex
 from guardrails.context import extract_contexts
 from guardrails.cues import cues_of
 from guardrails.grounding import POPULATION_CLASS

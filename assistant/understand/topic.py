@@ -1,6 +1,6 @@
 """Which of a question's topic words the corpus covers.
 
-    index = index_of(snapshot)  # or TopicIndex.from_texts(texts, everyday_words(EVERYDAY_RANK))
+    index = index_of(snapshot, lexicon)  # assistant/understand/topic_index.py
     reading = read_topic("reconstituted Enhertu vial: how long in the fridge?", lexicon,
                          measures, index)
     reading.uncovered  # ('reconstituted', 'fridge'): no passage of the corpus uses them
@@ -13,14 +13,14 @@ measure's name or a unit ('plt', 'x10', 'mm3', 'mL/min'), not a function word, n
 digits ('C3D1') and not shorter than four letters, unless written as an abbreviation with two
 capitals ('INR', 'QTc', 'ECG'; never a schedule or route: 'BID', 'IV'). A measured value
 ('Hb 7.8', 'ANC 0.8') is a topic concept: covered when the passages use one of the measure's
-names, else its name as written is uncovered. A topic word is covered when a
-passage uses it: the word itself, a word of the same stem ('reconstitution' covers
-'reconstituted'; 'breastfeeding' covers 'breastfeed', whose own stem the cut of '-ed' spoils),
-a corpus word it abbreviates ('tuca', 'tabs') or one it misspells. When the
-question names drugs, that passage must name one of them: a topic only another drug's
-passages hold ("digoxin" in one drug's interactions) is not covered for the drug asked. A
-concomitant drug the lexicon lists as a member of an interaction class is covered when the
-asked drugs' passages name it or use the words of its class ("strong CYP3A4 inhibitors").
+names, else its name as written is uncovered. A topic word is covered when a passage uses
+it: the word itself, a word of the same stem ('reconstitution' covers 'reconstituted';
+'breastfeeding' covers 'breastfeed'), a corpus word it abbreviates ('tuca', 'tabs') or one it
+misspells; a short abbreviation, itself or the initials of a phrase ('TPC': 'treatment of
+physician's choice'). When the question names drugs, that passage must name one of them:
+"digoxin" in one drug's interactions is not covered for another drug. A concomitant drug the
+lexicon lists as a member of an interaction class is covered when the asked drugs' passages
+name it or use the words of its class ("strong CYP3A4 inhibitors").
 
 An uncovered word counts only when it is not everyday English: the encoder lists its whole
 words by frequency, and the first `EVERYDAY_RANK` of them ('today', 'good', 'anything') say
@@ -33,36 +33,14 @@ not a refusal.
 
 from __future__ import annotations
 
-import difflib
-import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from assistant.understand.topic_index import SUBJECTS, WORD, TopicIndex, drugs_named
 from guardrails.dose_patterns import ROUTES, SCHEDULES
 from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.measures import Measure, Measures
-from ingest.embedding import everyday_words
 from ingest.lexical import STOPWORDS
-from ingest.store import Snapshot
-
-# The encoder's whole words come roughly in order of frequency; past this rank a word is no
-# longer everyday English ('filter' 11,307, 'fridge' 16,716, 'overdose' 26,641).
-EVERYDAY_RANK = 10_000
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_SUFFIXES = (
-    "ations", "ation", "ities", "ings", "ions", "ised", "ized", "ises", "izes", "ated", "ates",
-    "ity", "ing", "ion", "ise", "ize", "ate", "ed", "es", "ic", "al", "ly", "s", "e",
-)  # fmt: skip
-_SUBJECTS = frozenset({ConceptKind.DRUG, ConceptKind.REGIMEN, ConceptKind.GROUP})
-
-
-def stem(word: str) -> str:
-    """A crude English stem: 'reconstituted', 'reconstitution' -> 'reconstitut'."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
 
 
 @dataclass(frozen=True)
@@ -71,103 +49,6 @@ class TopicReading:
     uncovered: tuple[str, ...] = ()  # those no passage uses
     share: float = 0.0  # the uncovered words' share of the topic's weight
     subjects: tuple[str, ...] = ()  # the drugs and regimens named, by generic name
-
-
-class TopicIndex:
-    """How many passages use each stem, the drugs those passages name, and the everyday words
-    to leave out."""
-
-    def __init__(
-        self,
-        frequency: dict[str, int],
-        passages: int,
-        everyday: frozenset[str],
-        drugs: dict[str, frozenset[str]] | None = None,
-    ):
-        self.frequency = frequency
-        self.passages = passages
-        self.everyday = everyday
-        self.drugs = drugs  # stem -> the drugs named by a passage using it (None: not kept)
-        self._words = sorted(frequency)
-
-    @classmethod
-    def from_texts(
-        cls,
-        texts: Iterable[str],
-        everyday: frozenset[str] = frozenset(),
-        lexicon: Lexicon | None = None,
-    ) -> TopicIndex:
-        """With a lexicon, each stem also keeps the drugs its passages name, so a topic one
-        drug's passages hold is not covered for another drug."""
-        frequency: dict[str, int] = {}
-        drugs: dict[str, set[str]] = {}
-        count = 0
-        for text in texts:
-            count += 1
-            named = _drugs_named(text, lexicon) if lexicon else frozenset()
-            for key in {stem(w) for w in _WORD.findall(text.lower())}:
-                frequency[key] = frequency.get(key, 0) + 1
-                if lexicon:
-                    drugs.setdefault(key, set()).update(named)
-        kept = {k: frozenset(v) for k, v in drugs.items()} if lexicon else None
-        return cls(frequency, count, everyday, kept)
-
-    def passages_using(self, word: str) -> int:
-        """Passages that use the word, its stem, the word it abbreviates or the one it misspells."""
-        keys = self._keys(word)
-        return max((self.frequency[k] for k in keys), default=0)
-
-    def covered_for(self, word: str, drugs: frozenset[str]) -> bool:
-        """Whether a passage naming one of `drugs` uses the word (any passage, without drugs
-        or without drugs kept)."""
-        keys = self._keys(word)
-        if not drugs or self.drugs is None:
-            return bool(keys)
-        return any(drugs & self.drugs.get(k, frozenset()) for k in keys)
-
-    def _keys(self, word: str) -> list[str]:
-        # The crude stem cuts a base form that ends like a suffix ('breastfeed' -> 'breastfe')
-        # but not its longer forms ('breastfeeding' -> 'breastfeed'): the word itself is a key too.
-        keys = [k for k in dict.fromkeys((stem(word), word)) if k in self.frequency]
-        if keys:
-            return keys
-        if len(word) < 4:  # a short abbreviation ('inr') stands only for itself
-            return []
-        short = word[:-1] if word.endswith("s") else word
-        if len(short) <= 5:  # an abbreviation: 'tuca', 'tabs', 'bili', 'combo'
-            heads = {short, short[:-1]} if len(short) == 5 else {short}
-            found = [w for w in self._words if len(w) > len(short) and w.startswith(tuple(heads))]
-            if found:
-                return found
-        return difflib.get_close_matches(stem(word), self._words, n=1, cutoff=0.85)
-
-    def weight(self, used_by: int) -> float:
-        return math.log((self.passages + 1) / (used_by + 1))
-
-
-def _drugs_named(text: str, lexicon: Lexicon) -> frozenset[str]:
-    """The drugs a text names, a regimen or group standing for its drugs."""
-    found: set[str] = set()
-    for mention in lexicon.find(text):
-        if mention.kind in _SUBJECTS:
-            found.update(lexicon.drugs_of(mention.concept_id))
-    return frozenset(found)
-
-
-_INDEXES: dict[str, TopicIndex] = {}
-
-
-def index_of(snapshot: Snapshot, lexicon: Lexicon) -> TopicIndex:
-    """The topic index of an index snapshot's passages (title, section and text), with the
-    drugs each names, built once per corpus version."""
-    version = snapshot.manifest.version
-    index = _INDEXES.get(version)
-    if index is None:  # a race builds it twice, harmlessly
-        texts = (f"{c.title}. {c.section}. {c.text}" for c in snapshot.chunks)
-        index = TopicIndex.from_texts(texts, everyday_words(EVERYDAY_RANK), lexicon)
-        _INDEXES.clear()  # one corpus version answers at a time
-        _INDEXES[version] = index
-    return index
 
 
 def read_topic(
@@ -187,7 +68,7 @@ def read_topic(
         (m.start(), m.end()) for _, p in (*SCHEDULES, *ROUTES) for m in p.finditer(question)
     ]
     units = measures.unit_words()
-    asked = _drugs_named(question, lexicon) or _drugs_named(subjects_from, lexicon)
+    asked = drugs_named(question, lexicon) or drugs_named(subjects_from, lexicon)
     most = index.weight(0)
     weights: list[float] = [most for m in mentions if m.kind is ConceptKind.TERM or m.absent]
     words: list[str] = []
@@ -199,7 +80,7 @@ def read_topic(
         weights.append(most)
         if not any(_name_covered(name, index, asked) for name in measure.names):
             uncovered.append(written.lower())
-    for match in _WORD.finditer(question):
+    for match in WORD.finditer(question):
         word = match.group().lower()
         if any(start <= match.start() < end for start, end in spans):
             continue
@@ -240,7 +121,7 @@ def _member_uncovered(
     for concept in (lexicon.get(concept_id), *classes):
         assert concept is not None
         names = [
-            w for w in _WORD.findall(concept.generic.lower()) if len(w) >= 4 and w not in STOPWORDS
+            w for w in WORD.findall(concept.generic.lower()) if len(w) >= 4 and w not in STOPWORDS
         ]
         if names and all(index.covered_for(w, asked) for w in names):
             return False
@@ -261,7 +142,7 @@ def _measured(question: str, measures: Measures) -> list[tuple[Measure, str]]:
 def _name_covered(name: str, index: TopicIndex, asked: frozenset[str]) -> bool:
     """A measure's name is used by the asked drugs' passages: every word of it that could be a
     topic word ('absolute neutrophil count': all three; 'ANC': itself)."""
-    parts = [w for w in _WORD.findall(name.lower()) if w not in STOPWORDS]
+    parts = [w for w in WORD.findall(name.lower()) if w not in STOPWORDS]
     return bool(parts) and all(index.covered_for(w, asked) for w in parts)
 
 
@@ -281,7 +162,7 @@ def _subjects(question: str, fallback: str, lexicon: Lexicon) -> tuple[str, ...]
         names: list[str] = []
         for mention in lexicon.find(text):
             concept = lexicon.get(mention.concept_id)
-            if concept and concept.kind in _SUBJECTS and concept.generic not in names:
+            if concept and concept.kind in SUBJECTS and concept.generic not in names:
                 names.append(concept.generic)
         if names:
             return tuple(names)

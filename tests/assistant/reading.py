@@ -9,7 +9,7 @@ from typing import Any
 from assistant.understand.analysis import QuestionAnalysis
 from assistant.understand.conversation import Turn
 from assistant.understand.reader import Reader
-from assistant.understand.topic import TopicIndex
+from assistant.understand.topic_index import TopicIndex
 from ingest.corpus_info import CorpusInfo
 from ingest.rule_files import load_rulebook
 from tests.conftest import FIXTURES

@@ -16,7 +16,7 @@ from assistant.understand.analysis import QuestionAnalysis
 from assistant.understand.conversation import Turn
 from assistant.understand.intent import Intent
 from assistant.understand.reader import Reader
-from assistant.understand.topic import TopicIndex
+from assistant.understand.topic_index import TopicIndex
 from guardrails.rules import RuleBook
 from ingest.records import SourceStatus
 from tests.assistant.reading import MINI_CORPUS

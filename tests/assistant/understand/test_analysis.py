@@ -12,7 +12,7 @@ from assistant.understand.analysis import Decision, LineReading
 from assistant.understand.conversation import Turn
 from assistant.understand.intent import Intent, Role
 from assistant.understand.reader import Reader
-from assistant.understand.topic import TopicIndex
+from assistant.understand.topic_index import TopicIndex
 from guardrails.lexicon import ConceptKind
 from guardrails.records import FactStatus
 from tests.assistant.reading import MINI_CORPUS, MINI_RULES, read

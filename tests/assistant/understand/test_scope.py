@@ -20,7 +20,8 @@ from assistant.understand.scope import (
     not_covered_text,
     unknown_terms,
 )
-from assistant.understand.topic import TopicIndex, TopicReading
+from assistant.understand.topic import TopicReading
+from assistant.understand.topic_index import TopicIndex
 from guardrails.lexicon import Lexicon
 from guardrails.measures import Measures
 from ingest.corpus_info import CorpusInfo

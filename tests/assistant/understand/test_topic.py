@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.understand.topic import TopicIndex, read_topic, stem, topic_notice
+from assistant.understand.topic import read_topic, topic_notice
+from assistant.understand.topic_index import TopicIndex, stem
 from guardrails.answer import parse_answer
 from guardrails.lexicon import Lexicon
 from guardrails.measures import Measures
@@ -150,6 +151,8 @@ def test_a_short_abbreviation_with_two_capitals_is_a_topic_word() -> None:
     assert share > 0.5
     assert read("zorbatinib 150 mg BID, or IV velmab?")[0] == ()
     assert read("zorbatinib in an 81 yo?")[0] == ()  # lower case: not an abbreviation
+    # an abbreviation the passages spell out is covered ('widget count is below': WCB)
+    assert read("zorbatinib and the WCB?")[0] == ()
 
 
 def test_a_measured_value_is_a_topic_the_drugs_passages_must_name() -> None:
