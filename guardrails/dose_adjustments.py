@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from guardrails.answer import AnswerSentence
 from guardrails.dose_attribution import find_amounts
-from guardrails.dose_conditions import Question, Situation, discussed_drug
+from guardrails.dose_conditions import Question, discussed
 from guardrails.dose_rules import Adjustment
 from guardrails.dose_table import DoseTable
 from guardrails.lexicon import Lexicon
@@ -39,14 +39,8 @@ def check_adjustments(
 ) -> list[Finding]:
     drugs = {a.drug for a in table.adjustments}
     stated: dict[str, list[tuple[AnswerSentence, list[Adjustment], set[Amount]]]] = {}
-    for sentence in sentences:
-        amounts = _amounts(sentence.claim) if _DIGIT.search(sentence.claim) else set()
-        if not amounts:
-            continue
-        drug = discussed_drug(sentence.claim, asked, drugs, lexicon)
-        if drug is None:
-            continue
-        situation = Situation.of(asked, sentence.claim, measures)
+    read = discussed(sentences, asked, drugs, lexicon, measures, worth=_given)
+    for sentence, amounts, drug, situation in read:
         met = [a for a in table.adjustments if a.drug == drug and situation.match(a.condition)]
         if met:
             stated.setdefault(drug, []).append((sentence, met, amounts))
@@ -61,6 +55,11 @@ def check_adjustments(
             if wrong:
                 findings.append(_finding(sentence, lexicon.label(drug), wrong, met, allowed))
     return findings
+
+
+def _given(text: str) -> set[Amount]:
+    """The amounts of a sentence that has a number (a cheap test first)."""
+    return _amounts(text) if _DIGIT.search(text) else set()
 
 
 def _amounts(text: str) -> set[Amount]:

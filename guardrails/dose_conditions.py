@@ -2,6 +2,8 @@
 
     situation = Situation.of(Question.read(question, lexicon, measures), sentence, measures)
     situation.meets("platelets <25,000/mm3 (grade 4)")  # True for "Platelets 20,000 on T-DM1"
+    read = discussed(sentences, asked, drugs, lexicon, measures, worth=CUE.search)
+    for sentence, cue, drug, situation in read: ...  # sentences with a cue, about one drug
 
 A criterion with thresholds (a measured value, a toxicity grade) is met when the situation's
 values fit them (`Measures.fits`); a grade alone also needs a word of the criterion's topic
@@ -13,9 +15,12 @@ failure"). Words in parentheses are examples or notes and are not required.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
+from guardrails.answer import AnswerSentence
 from guardrails.lexicon import Lexicon
 from guardrails.measures import Measures
 
@@ -218,3 +223,26 @@ def discussed_drug(claim: str, question: Question, drugs: set[str], lexicon: Lex
         return None
     asked = [c for c in question.drugs if c in drugs]
     return asked[0] if len(asked) == 1 else None
+
+
+_Found = TypeVar("_Found")  # what a check looks for first in a sentence
+
+
+def discussed(
+    sentences: Sequence[AnswerSentence],
+    asked: Question,
+    drugs: set[str],
+    lexicon: Lexicon,
+    measures: Measures,
+    worth: Callable[[str], _Found],
+) -> Iterator[tuple[AnswerSentence, _Found, str, Situation]]:
+    """The sentences worth reading (`worth` of the claim is truthy: a cue, the amounts it
+    gives) that are about one drug of `drugs`: each with what `worth` found, the drug and its
+    situation. `worth` runs first because it is cheaper than finding the drug."""
+    for sentence in sentences:
+        found = worth(sentence.claim)
+        if not found:
+            continue
+        drug = discussed_drug(sentence.claim, asked, drugs, lexicon)
+        if drug is not None:
+            yield sentence, found, drug, Situation.of(asked, sentence.claim, measures)

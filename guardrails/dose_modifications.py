@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from guardrails.answer import AnswerSentence
-from guardrails.dose_conditions import Question, Situation, discussed_drug
+from guardrails.dose_conditions import Question, discussed
 from guardrails.dose_rules import Modification
 from guardrails.dose_table import DoseTable
 from guardrails.lexicon import Lexicon
@@ -64,13 +64,8 @@ def check_modifications(
 ) -> list[Finding]:
     drugs = {m.drug for m in table.modifications}
     findings: list[Finding] = []
-    for sentence in sentences:
-        if not _STANCE.search(sentence.claim):
-            continue
-        drug = discussed_drug(sentence.claim, asked, drugs, lexicon)
-        if drug is None:
-            continue
-        situation = Situation.of(asked, sentence.claim, measures)
+    read = discussed(sentences, asked, drugs, lexicon, measures, worth=_STANCE.search)
+    for sentence, _, drug, situation in read:
         own = [r for r in table.modifications if r.drug == drug]
         matched = {r.id: situation.match(r.criterion) for r in own}
         rows = [r for r in own if matched[r.id]]

@@ -1,48 +1,56 @@
-from pathlib import Path
+"""The dose-adjustment check on the fictional corpus's table (tests/fixtures/mini/rules):
+zorbatinib (usually 150 mg twice daily) is 50 mg in severe hepatic impairment, 100 mg with a
+strong widgetase inhibitor, and 50% of the dose at a creatinine clearance of 30 to 50 mL/min.
+The real labels' rows are tested in test_dose_adjustments_corpus.py."""
 
 import pytest
 
-from guardrails.answer import parse_answer
 from guardrails.dose_adjustments import check_adjustments
-from guardrails.dose_conditions import Question
-from guardrails.rules import RuleBook
+from tests.guardrails.dose_checks import MINI_RULES, rule_ids
 
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
+HEPATIC = "Zorbatinib in severe hepatic impairment?"
+INHIBITOR = "Zorbatinib with a strong widgetase inhibitor?"
 
 
-def asked(rules: RuleBook, question: str) -> Question:
-    return Question.read(question, rules.lexicon, rules.measures)
-
-
-def ids(rules: RuleBook, question: str, answer: str) -> list[str]:
-    found = check_adjustments(
-        parse_answer(answer), asked(rules, question), rules.doses, rules.lexicon, rules.measures
-    )
-    return [f.rule_id for f in found]
+def ids(question: str, answer: str) -> list[str]:
+    return rule_ids(check_adjustments, MINI_RULES, question, answer)
 
 
 @pytest.mark.parametrize(
     ("question", "answer", "expected"),
     [
-        ("Tucatinib in Child-Pugh C?", "In severe hepatic impairment, start at 150 mg.", 1),
-        ("Tucatinib in Child-Pugh C?", "In severe hepatic impairment, start at 200 mg.", 0),
-        ("Tucatinib with gemfibrozil?", "With a strong CYP2C8 inhibitor, tucatinib 200 mg.", 1),
-        ("Tucatinib with gemfibrozil?", "With a strong CYP2C8 inhibitor, tucatinib 100 mg.", 0),
-        ("Capecitabine, CrCl 40 mL/min?", "Start capecitabine at 50% of the dose.", 1),
-        ("Capecitabine, CrCl 40 mL/min?", "Start capecitabine at 75% of the dose.", 0),
+        (HEPATIC, "In severe hepatic impairment, start zorbatinib at 150 mg.", 1),
+        (HEPATIC, "In severe hepatic impairment, start zorbatinib at 50 mg.", 0),
+        (INHIBITOR, "With a strong widgetase inhibitor, zorbatinib 150 mg twice daily.", 1),
+        (INHIBITOR, "With a strong widgetase inhibitor, zorbatinib 100 mg twice daily.", 0),
+        ("Zorbatinib, CrCl 40 mL/min?", "Start zorbatinib at 75% of the dose.", 1),
+        ("Zorbatinib, CrCl 40 mL/min?", "Start zorbatinib at 50% of the dose.", 0),
+        ("Zorbatinib, CrCl 80 mL/min?", "Start zorbatinib at 75% of the dose.", 0),  # not met
+        ("Zorbatinib?", "With a strong widgetase inhibitor, zorbatinib 150 mg.", 1),  # stated
     ],
 )
 def test_a_dose_under_an_adjusted_condition_must_be_the_adjusted_dose(
-    rules: RuleBook, question: str, answer: str, expected: int
+    question: str, answer: str, expected: int
 ) -> None:
-    assert ids(rules, question, answer) == ["doses.adjustment"] * expected
+    assert ids(question, answer) == ["doses.adjustment"] * expected
 
 
-def test_the_usual_dose_beside_the_adjusted_one_passes(rules: RuleBook) -> None:
-    answer = "Tucatinib is 300 mg twice daily; in Child-Pugh C it starts at 200 mg twice daily."
-    assert ids(rules, "Tucatinib in severe hepatic impairment?", answer) == []
+@pytest.mark.parametrize(
+    ("question", "adjusted", "dose"),
+    [
+        (HEPATIC, "in Child-Pugh C it starts at {} mg", 50),
+        (INHIBITOR, "with the inhibitor, {} mg twice daily", 100),
+    ],
+)
+def test_the_usual_dose_beside_the_adjusted_one_passes(
+    question: str, adjusted: str, dose: int
+) -> None:
+    usual = "Zorbatinib is 150 mg twice daily"
+    assert ids(question, f"{usual}; {adjusted.format(dose)}.") == []
+    # the condition is met: the usual dose alone is blocked
+    assert ids(question, f"{usual}; {adjusted.format(150)}.") == ["doses.adjustment"]
+
+
+def test_the_usual_dose_alone_is_blocked_in_every_sentence_that_gives_it() -> None:
+    answer = "Zorbatinib is 150 mg twice daily. In Child-Pugh C, keep zorbatinib at 150 mg."
+    assert ids(HEPATIC, answer) == ["doses.adjustment"] * 2

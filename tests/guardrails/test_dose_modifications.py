@@ -1,95 +1,93 @@
-from pathlib import Path
+"""The dose-modification check on the fictional corpus's table (tests/fixtures/mini/rules):
+zorbatinib continues at a widget count of 50,000 to <75,000/mm3, is held and resumed at the
+same dose from 25,000, held and resumed one level lower from 10,000, and discontinued under
+10,000; velmab is held under 25,000 and resumed at the same dose. The real labels' rows are
+tested in test_dose_modifications_corpus.py."""
 
 import pytest
 
-from guardrails.answer import parse_answer
-from guardrails.dose_conditions import Question
 from guardrails.dose_modifications import check_modifications
-from guardrails.rules import RuleBook
+from tests.guardrails.dose_checks import MINI_RULES, rule_ids
 
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
+HOLD_THEN = "Hold zorbatinib until widgets recover to 75,000/mm3, then resume"
 
 
-def asked(rules: RuleBook, question: str) -> Question:
-    return Question.read(question, rules.lexicon, rules.measures)
-
-
-def ids(rules: RuleBook, question: str, answer: str) -> list[str]:
-    found = check_modifications(
-        parse_answer(answer), asked(rules, question), rules.doses, rules.lexicon, rules.measures
-    )
-    return [f.rule_id for f in found]
+def ids(question: str, answer: str) -> list[str]:
+    return rule_ids(check_modifications, MINI_RULES, question, answer)
 
 
 @pytest.mark.parametrize(
     ("question", "answer"),
     [
-        (  # the label discontinues for transaminases over 3x ULN with bilirubin over 2x ULN
-            "ALT 4x ULN and bilirubin 2.5x ULN on T-DM1?",
-            "Hold T-DM1 and resume one dose level lower once the liver tests recover.",
-        ),
-        (  # the label keeps the dose after grade 3 neutropenia
-            "ANC 0.8 on T-DXd?",
-            "Interrupt T-DXd until grade 2 or less, then reduce to 4.4 mg/kg.",
-        ),
-        (  # the label continues above 45% with a fall of 10 to 20 points
-            "LVEF 48%, down 12 points, on T-DXd?",
-            "Interrupt T-DXd and repeat the LVEF.",
+        ("Widgets 40,000 on zorbatinib?", f"{HOLD_THEN} one dose level lower."),
+        ("Widgets 15,000 on zorbatinib?", f"{HOLD_THEN} at the same dose."),
+        ("Widgets 15,000 on zorbatinib?", f"{HOLD_THEN} at 150 mg twice daily."),  # the start
+        ("Widgets 60,000 on zorbatinib?", "Hold zorbatinib until the widget count recovers."),
+        (  # the rows are the drug's own: velmab keeps its dose where zorbatinib lowers it
+            "Widgets 15,000 on velmab?",
+            "Hold velmab until widgets recover to 75,000/mm3, then resume one dose level lower.",
         ),
     ],
 )
-def test_an_action_the_label_does_not_give_is_blocked(
-    rules: RuleBook, question: str, answer: str
-) -> None:
-    assert ids(rules, question, answer) == ["doses.modification"]
+def test_an_action_the_table_does_not_give_is_blocked(question: str, answer: str) -> None:
+    assert ids(question, answer) == ["doses.modification"]
 
 
 @pytest.mark.parametrize(
     ("question", "answer"),
     [
+        ("Widgets 40,000 on zorbatinib?", f"{HOLD_THEN} at the same dose."),
+        ("Widgets 15,000 on zorbatinib?", f"{HOLD_THEN} one dose level lower."),
+        ("Widgets 15,000 on zorbatinib?", f"{HOLD_THEN} at 100 mg twice daily."),  # level 1
+        ("Widgets 60,000 on zorbatinib?", "Continue zorbatinib at the same dose."),
         (
-            "Platelets 40,000 on T-DM1?",
-            "Hold T-DM1 until platelets recover to 75,000/mm3, then resume at the same dose.",
+            "Widgets 15,000 on velmab?",
+            "Hold velmab until widgets recover to 75,000/mm3, then resume at the same dose.",
         ),
         (
-            "Grade 1 ILD on T-DXd?",
-            "Interrupt T-DXd until grade 0; if it resolved in 28 days or less keep the same dose, "
-            "otherwise reduce one dose level.",
+            "Grade 3 widgetitis on zorbatinib?",
+            "Hold zorbatinib until it resolves, then resume one dose level lower.",
         ),
-        ("Grade 2 pneumonitis on T-DXd?", "Permanently discontinue T-DXd."),
-        (  # a sentence that states its own condition quotes a rule: not judged for the patient
-            "ANC 0.8 on T-DXd?",
-            "If the ANC falls below 0.5, interrupt T-DXd and then reduce it by one level.",
-        ),
-        (  # a match on words alone decides nothing about what to do
-            "Symptomatic CHF on T-DXd?",
-            "Hold T-DXd until the heart failure resolves.",
-        ),
-        (  # rows Cairn cannot tell apart (the fall is not stated) decide nothing
-            "LVEF 42% on T-DXd?",
-            "Continue T-DXd and repeat the LVEF within 3 weeks.",
-        ),
+        ("Grade 4 widgetitis on zorbatinib?", "Permanently discontinue zorbatinib."),
     ],
 )
-def test_the_labels_action_passes(rules: RuleBook, question: str, answer: str) -> None:
-    assert ids(rules, question, answer) == []
+def test_the_tables_action_passes(question: str, answer: str) -> None:
+    assert ids(question, answer) == []
 
 
-def test_a_recheck_interval_the_label_does_not_give_is_blocked(rules: RuleBook) -> None:
-    question = "LVEF 42% with a 15-point drop on T-DXd?"
-    assert ids(rules, question, "Interrupt T-DXd and repeat the LVEF within 6 weeks.") == [
+def test_a_sentence_stating_its_own_condition_is_not_judged_for_the_patient() -> None:
+    question = "Widgets 40,000 on zorbatinib?"  # the table resumes at the same dose
+    assert ids(question, "Hold zorbatinib and resume one dose level lower.") == [
+        "doses.modification"
+    ]
+    quoted = "If the widget count falls under 25,000, hold zorbatinib and resume one level lower."
+    assert ids(question, quoted) == []
+
+
+@pytest.mark.parametrize(
+    "question", ["Widgets 8,000 on zorbatinib?", "Widget count 8 x10^9/L on zorbatinib?"]
+)
+def test_only_discontinuing_passes_where_the_table_discontinues(question: str) -> None:
+    assert ids(question, "Hold zorbatinib, then resume one dose level lower.") == [
+        "doses.modification"
+    ]
+    assert ids(question, "Hold zorbatinib until the widget count recovers.") == [
+        "doses.modification"
+    ]
+    assert ids(question, "Permanently discontinue zorbatinib.") == []
+
+
+def test_a_recheck_interval_the_table_does_not_give_is_blocked() -> None:
+    question = "Widgets 60,000 on zorbatinib?"  # the table re-checks within 2 weeks
+    assert ids(question, "Continue zorbatinib and recheck the widget count within 4 weeks.") == [
         "doses.recheck-interval"
     ]
-    assert ids(rules, question, "Interrupt T-DXd and repeat the LVEF within 3 weeks.") == []
+    assert ids(question, "Continue zorbatinib and recheck the widget count within 2 weeks.") == []
 
 
-def test_a_recheck_while_held_counts_only_when_the_answer_holds(rules: RuleBook) -> None:
-    question = "LVEF monitoring on trastuzumab?"
-    held = "While trastuzumab is held, repeat the LVEF every 3 months."
-    assert ids(rules, question, held) == ["doses.recheck-interval"]
-    assert ids(rules, question, "Repeat the LVEF on trastuzumab every 3 months.") == []
+def test_a_recheck_while_held_counts_only_when_the_answer_holds() -> None:
+    question = "Widgets 40,000 on zorbatinib?"  # every 7 days while held
+    held = "While zorbatinib is held, recheck the widget count every 3 weeks."
+    assert ids(question, held) == ["doses.recheck-interval"]
+    assert ids(question, "Hold zorbatinib and recheck the widget count every 7 days.") == []
+    assert ids(question, "Recheck the widget count on zorbatinib every 3 weeks.") == []

@@ -1,0 +1,33 @@
+"""The real labels' adjustment rows (corpus/rules/doses.yaml): the engine's tests run on the
+fictional corpus (test_dose_adjustments.py)."""
+
+import pytest
+
+from guardrails.dose_adjustments import check_adjustments
+from tests.guardrails.dose_checks import CORPUS_RULES, rule_ids
+
+
+def ids(question: str, answer: str) -> list[str]:
+    return rule_ids(check_adjustments, CORPUS_RULES, question, answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "expected"),
+    [
+        ("Tucatinib in Child-Pugh C?", "In severe hepatic impairment, start at 150 mg.", 1),
+        ("Tucatinib in Child-Pugh C?", "In severe hepatic impairment, start at 200 mg.", 0),
+        ("Tucatinib with gemfibrozil?", "With a strong CYP2C8 inhibitor, tucatinib 200 mg.", 1),
+        ("Tucatinib with gemfibrozil?", "With a strong CYP2C8 inhibitor, tucatinib 100 mg.", 0),
+        ("Capecitabine, CrCl 40 mL/min?", "Start capecitabine at 50% of the dose.", 1),
+        ("Capecitabine, CrCl 40 mL/min?", "Start capecitabine at 75% of the dose.", 0),
+    ],
+)
+def test_a_dose_under_an_adjusted_condition_must_be_the_labels_adjusted_dose(
+    question: str, answer: str, expected: int
+) -> None:
+    assert ids(question, answer) == ["doses.adjustment"] * expected
+
+
+def test_the_usual_dose_beside_the_labels_adjusted_one_passes() -> None:
+    answer = "Tucatinib is 300 mg twice daily; in Child-Pugh C it starts at 200 mg twice daily."
+    assert ids("Tucatinib in severe hepatic impairment?", answer) == []
