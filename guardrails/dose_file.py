@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from guardrails.dose_rules import Adjustment, Modification
+from guardrails.dose_rules import Adjustment, Administration, Modification
 from guardrails.fields import LexiconId
 from guardrails.schema import Strict
 
@@ -106,6 +106,7 @@ class DoseEntry(Strict):
     cycle_days: Annotated[frozenset[int] | None, BeforeValidator(_days)] = None
     cycle_length_days: int | None = Field(None, ge=1, le=366)
     reescalation: bool = True
+    administration: Administration | None = None
     section: str = ""
 
     @model_validator(mode="after")

@@ -192,3 +192,40 @@ def cycle_of(text: str) -> tuple[frozenset[int] | None, int | None, bool]:
     if length_match:
         length = int(next(g for g in length_match.groups() if g))
     return days, length, bool(CONTINUOUS.search(text))
+
+
+# Administration times: "over 90 minutes", "over at least 30 min", "infused for 1.5 hours",
+# "a 30-minute infusion", "as a 3-hour infusion" (not "for over 1 hour", "for 30 minutes
+# afterwards"), and the cues that place a time: every administration, later ones or the first.
+_TIME_N = r"\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten"
+_TIME_UNIT = r"(?P<unit>minutes?|mins?|hours?|hrs?|h)\b"
+_TIME_BOUND = (
+    r"(?:(?P<lower>at least|no less than|not less than|a minimum of|more than|longer than)"
+    r"|(?P<upper>up to|no more than|not more than|at most|a maximum of|less than|no longer than)"
+    r"|about|approximately|around|roughly|~)\s*"
+)
+TIME_OVER = re.compile(
+    r"(?<!for )(?:\bover|\b(?:infused|injected|administered|given)\s+(?:\w+\s+){0,2}?(?:for|in))"
+    rf"\s+(?:{_TIME_BOUND})?(?:(?P<low>{_TIME_N})\s*(?:-|–|to|or)\s*)?"
+    rf"(?P<num>{_TIME_N})\s*{_TIME_UNIT}"
+    r"(?!\s+(?:afterwards?|apart|prior)\b)",
+    re.IGNORECASE,
+)
+TIME_BEFORE_NOUN = re.compile(
+    rf"\b(?:(?P<low>{_TIME_N})-?\s*(?:-|–|to)\s*)?(?P<num>{_TIME_N})[\s-]*{_TIME_UNIT}"
+    r"(?:\s+[a-z]+)?\s+(?:infusion|injection)",
+    re.IGNORECASE,
+)
+TIME_WORDS = {w: i for i, w in enumerate(_TIME_N.split("|")[1:], start=1)}
+TIME_CUE = re.compile(
+    r"(?P<every>\bfrom the (?:first|start|outset)\b[^.;,]{0,25}?\bon(?:wards?)?\b"
+    r"|\b(?:every|each|all)\s+(?!later|subsequent|following|maintenance|remaining)(?:\w+\s+)?"
+    r"(?:infusions|injections|doses|administrations|infusion|injection|dose)\b)"
+    r"|(?P<later>\bif\s+(?:the\s+)?(?:first|previous|prior|earlier|initial)\s+(?:\w+\s+){0,2}?"
+    r"(?:is|was|has been)\s+(?:well\s+)?tolerated"
+    r"|\bafter\s+(?:the\s+)?(?:[\w,./]+\s+){0,3}?(?:first|initial|loading)\b"
+    r"|\blater\b|\bsubsequent(?:ly)?\b|\bmaintenance\b|\bthereafter\b|\bafterwards?\b"
+    r"|\bremaining\b|\bsecond\b|\bfollowing (?:infusions|injections|doses)\b)"
+    r"|(?P<first>\bfirst\b|\binitial(?:ly)?\b|\bloading\b|\b1st\b)",
+    re.IGNORECASE,
+)

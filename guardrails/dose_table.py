@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from guardrails.dose_file import SCHEDULES, BodySize, DoseEntry, DoseFile, parse_days
-from guardrails.dose_rules import Adjustment, Modification
+from guardrails.dose_rules import Adjustment, Administration, Modification
 from guardrails.lexicon import Lexicon
 from guardrails.schema import duplicates, parse
 from guardrails.yamlio import read_yaml
@@ -43,6 +43,7 @@ class DoseRow:
     cycle_days: frozenset[int] = frozenset()  # days of the cycle it is given; empty: every day
     cycle_length: int | None = None  # days
     reescalation: bool = True  # False: a reduced dose is never increased again
+    administration: Administration | None = None  # how long one administration takes
 
     @property
     def intermittent(self) -> bool:
@@ -151,4 +152,5 @@ def _row(entry: DoseEntry) -> DoseRow:
         cycle_days=entry.cycle_days or frozenset(),
         cycle_length=entry.cycle_length_days,
         reescalation=entry.reescalation,
+        administration=entry.administration,
     )

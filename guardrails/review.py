@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from guardrails.answer import parse_answer
 from guardrails.arithmetic import derived_numbers
 from guardrails.dose_adjustments import check_adjustments
+from guardrails.dose_administration import check_administration
 from guardrails.dose_conditions import Question
 from guardrails.dose_levels import check_levels
 from guardrails.dose_mentions import find_doses
@@ -45,12 +46,14 @@ def review(
     findings: list[Finding] = []
     findings.extend(check_doses(mentions, rules.doses, rules.lexicon, context))
     findings.extend(check_reescalation(sentences, rules.doses, rules.lexicon))
-    asked = Question.read(question, rules.lexicon, rules.measures)  # read once for the three
+    asked = Question.read(question, rules.lexicon, rules.measures)  # read once for the four
     findings.extend(
         check_modifications(sentences, asked, rules.doses, rules.lexicon, rules.measures)
     )
     findings.extend(check_adjustments(sentences, asked, rules.doses, rules.lexicon, rules.measures))
     findings.extend(check_levels(sentences, asked, rules.doses, rules.lexicon))
+    products = rules.dose_vocabulary.products
+    findings.extend(check_administration(sentences, asked, rules.doses, rules.lexicon, products))
     findings.extend(check_pathway(sentences, context, rules.pathway, rules.lexicon))
     if grounded:
         derived = derived_numbers(context, rules.doses, f"{question}\n{text}", rules.facts.measured)

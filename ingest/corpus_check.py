@@ -5,7 +5,7 @@
 Fails (with messages naming the file, the entry and the field) when front matter is incomplete,
 ids repeat, a superseded document names no successor, a rule file is malformed, a lexicon name
 maps to two concepts, a rule or dose row cites a source id that does not exist, or a dose of the
-dose table does not appear in the text of any source it cites.
+dose table (or a row's administration time) does not appear in the text of any source it cites.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def check_corpus(folder: Path, limits: SourceLimits | None = None) -> tuple[list
     texts = {item.source.id: item for item in loaded}
     problems.extend(_unknown_sources(rules, set(texts), folder / "rules"))
     problems.extend(_doses_in_sources(rules, texts, folder / "rules" / "doses.yaml"))
+    problems.extend(_times_in_sources(rules, texts, folder / "rules" / "doses.yaml"))
     problems.extend(_doses_against_facts(rules, folder / "rules"))
     problems.extend(_populations_against_facts(rules, texts))
     try:
@@ -146,6 +147,33 @@ def _doses_in_sources(rules: RuleBook, texts: dict[str, LoadedSource], path: Pat
                     f"text of any source it cites ({', '.join(row.sources)})"
                 )
     return problems
+
+
+def _times_in_sources(rules: RuleBook, texts: dict[str, LoadedSource], path: Path) -> list[str]:
+    """Every minute count of a row's `administration` in a cited source, in minutes or hours."""
+    problems = []
+    for row in rules.doses.rows:
+        cited = [texts[s].text for s in row.sources if s in texts]
+        if row.administration is None or not cited:
+            continue
+        first, later = row.administration.spans(row.phase)
+        minutes = {m for low, high in (*first, *later) for m in (low, high) if m != float("inf")}
+        for value in sorted(minutes):
+            if not any(_gives_time(text, value) for text in cited):
+                problems.append(
+                    f"{path}: dose row '{row.id}': administration time {_format(value)} minutes "
+                    f"does not appear in the text of any source it cites ({', '.join(row.sources)})"
+                )
+    return problems
+
+
+def _gives_time(text: str, minutes: float) -> bool:
+    """'90 minutes', '30-90 minutes', '2 to 5 minutes', 'a 3-hour infusion' (180)."""
+    written = [(minutes, r"min(?:ute)?s?")] + ([(minutes / 60, r"h(?:ou)?rs?")] * (minutes >= 60))
+    return any(
+        re.search(rf"(?<![\d.,]){_format(n)}(?![\d.,])[^.;]{{0,12}}?\b{unit}\b", text, re.I)
+        for n, unit in written
+    )
 
 
 def _stated(row: DoseRow) -> list[tuple[float, str]]:

@@ -158,3 +158,16 @@ def test_pathway_conditions_are_checked_against_the_fact_schema(mini_corpus: Pat
     assert any(
         "field 'when': condition 'crcl': 'low' is not a number (in mL/min)" in p for p in problems
     )
+
+
+def test_an_administration_time_that_no_cited_source_states(mini_corpus: Path) -> None:
+    edit(
+        mini_corpus / "rules" / "doses.yaml",
+        "    schedule: once\n",
+        "    schedule: once\n    administration: {minutes: 47}\n",
+    )
+    problems, _ = check_corpus(mini_corpus)
+    assert any(
+        "dose row 'velmab-loading': administration time 47 minutes does not appear" in p
+        for p in problems
+    )
