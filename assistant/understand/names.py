@@ -79,8 +79,10 @@ def _after_cues(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         if first.style == "lower" and not title and first.key not in given_names():
             continue  # "patient preference"
         n = _run(text, tokens, i)
-        if n == 1 and not title and first.key not in given_names():
-            continue  # "pt Child-Pugh C": one word after "pt" is a name if it is a given name
+        english = given_names().get(first.key)
+        if n == 1 and not title and (english is None or (english and first.style == "lower")):
+            continue  # "pt Child-Pugh C", "pt, echo EF 43%": one word is a name if it is a
+            # given name, and in lower case only one that is no English word as well
         if n and title:
             spans.append((cue.start(), tokens[i + n - 1].end))
         elif n:

@@ -92,6 +92,7 @@ def test_numbers_dates_and_addresses_are_redacted(text: str, expected: str) -> N
     "text",
     [
         "ANC 0.8 x10^9/L on day 8 of C3D1 T-DXd, delay?",
+        "Enhertu pt, echo EF 43% vs 50% at baseline, no sx. continue?",  # 'Echo' is a name too
         "DESTINY-Breast03 PFS HR 0.28 (95% CI 0.22-0.37)?",
         "HER2 3+ ER-negative de novo MBC, first line per ASCO?",
         "Patient HER2-positive, ER-, PR-, progressed on THP after 14 months",
