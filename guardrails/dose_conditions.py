@@ -85,6 +85,7 @@ class Situation:
     measures: Measures
     change: float | None = None  # a change from baseline the question states, in points
     alone: bool = False  # the sentence states its own condition: a rule, not this patient
+    said: frozenset[str] = frozenset()  # the sentence's own words
 
     @classmethod
     def of(cls, question: Question, sentence: str, measures: Measures) -> Situation:
@@ -107,6 +108,7 @@ class Situation:
             measures=measures,
             change=change if alone or question.change is None else question.change,
             alone=alone,
+            said=words,
         )
 
     def match(self, criterion: str) -> bool | None:
@@ -128,6 +130,14 @@ class Situation:
         """Whether a value the patient has (not a grade or a word) fits the criterion."""
         values = self._values_for(criterion)
         return bool(values) and self.measures.fits(values, criterion) is True
+
+    def graded(self, criterion: str, reaction: str) -> bool:
+        """Whether the toxicity grade the situation states fits the criterion's grades and the
+        sentence itself names the reaction ('for grade 3 neutropenia, ...'; 'hold until the
+        diarrhea recovers' after 'grade 3 diarrhea')."""
+        if not self.grade or self.measures.fits(self.grade, criterion) is not True:
+            return False
+        return bool((_topic(criterion) | _topic(reaction)) & self.said)
 
     def shares(self, criterion: str) -> bool:
         """Whether the situation names a word of the criterion ('LVEF'): its topic."""

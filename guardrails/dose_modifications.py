@@ -71,11 +71,15 @@ def check_modifications(
         rows = [r for r in own if matched[r.id]]
         unsure = [r for r in own if matched[r.id] is None]
         name = lexicon.label(drug)
-        # What to do is judged only for this patient's measured values, never for a sentence
-        # that states its own condition (a quoted rule) or a match on words alone.
+        # What to do is judged for this patient's measured values, or for a toxicity grade
+        # with its reaction named in the sentence ('for grade 3 neutropenia'; a quoted rule is
+        # judged by its own grade), never for a threshold the sentence quotes or words alone.
         measured = [] if situation.alone else [r for r in rows if situation.measured(r.criterion)]
-        decided = not unsure and len(measured) == len(rows)
-        found = _judge(sentence, measured, name, table, drug, decided) if measured else []
+        graded = [r for r in own if situation.graded(r.criterion, r.reaction)]
+        judged = measured or graded
+        # Graded rows decide only together: _judge needs them to agree on what to do.
+        decided = bool(graded) if not measured else not unsure and len(measured) == len(rows)
+        found = _judge(sentence, judged, name, table, drug, decided) if judged else []
         topical = [r for r in own if situation.shares(r.criterion)]
         findings.extend(found or _check_recheck(sentence, [*rows, *unsure] or topical, name))
     return findings

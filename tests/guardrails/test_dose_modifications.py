@@ -91,3 +91,34 @@ def test_a_recheck_while_held_counts_only_when_the_answer_holds() -> None:
     assert ids(question, held) == ["doses.recheck-interval"]
     assert ids(question, "Hold zorbatinib and recheck the widget count every 7 days.") == []
     assert ids(question, "Recheck the widget count on zorbatinib every 3 weeks.") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "expected"),
+    [  # grade 3 widgetitis: hold, then one level lower; grade 4: discontinue
+        (
+            "Zorbatinib question?",  # a quoted rule is judged by its own grade
+            "For grade 3 widgetitis, hold zorbatinib and then resume at the same dose.",
+            ["doses.modification"],
+        ),
+        (
+            "Zorbatinib question?",
+            "For grade 3 widgetitis, hold zorbatinib and then resume one dose level lower.",
+            [],
+        ),
+        (  # the question's grade, the reaction named in the sentence
+            "Grade 4 widgetitis on zorbatinib?",
+            "Hold zorbatinib until the widgetitis recovers, then resume one dose level lower.",
+            ["doses.modification"],
+        ),
+        (  # the question's grade, but the sentence is about something else
+            "Grade 4 widgetitis on zorbatinib?",
+            "Hold zorbatinib until the widget count recovers, then resume one dose level lower.",
+            [],
+        ),
+    ],
+)
+def test_a_stated_grade_is_judged_with_the_reaction_the_sentence_names(
+    question: str, answer: str, expected: list[str]
+) -> None:
+    assert ids(question, answer) == expected
