@@ -42,6 +42,7 @@ def check_adjustments(
     read = discussed(sentences, asked, drugs, lexicon, measures, worth=_given)
     for sentence, amounts, drug, situation in read:
         met = [a for a in table.adjustments if a.drug == drug and situation.match(a.condition)]
+        met = _with_partner(met, _named(sentence.claim, asked, lexicon))
         if met:
             stated.setdefault(drug, []).append((sentence, met, amounts))
     findings: list[Finding] = []
@@ -55,6 +56,21 @@ def check_adjustments(
             if wrong:
                 findings.append(_finding(sentence, lexicon.label(drug), wrong, met, allowed))
     return findings
+
+
+def _named(claim: str, asked: Question, lexicon: Lexicon) -> set[str]:
+    """The drugs the sentence and the question name, a regimen standing for its drugs."""
+    ids = {m.concept_id for m in lexicon.find(claim)} | set(asked.drugs)
+    return ids | {d for c in ids for d in lexicon.drugs_of(c)}
+
+
+def _with_partner(met: list[Adjustment], named: set[str]) -> list[Adjustment]:
+    """The adjustments for the partner the answer or question names ('with capecitabine':
+    750 mg, not the 1,000 mg given with another partner); all of them when none is named."""
+    chosen = [a for a in met if set(a.partners) & named]
+    if not chosen:
+        return met
+    return [a for a in met if not a.partners] + chosen
 
 
 def _given(text: str) -> set[Amount]:

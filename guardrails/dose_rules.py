@@ -59,6 +59,9 @@ class Adjustment(_Rule):
     condition: str
     kind: Literal["hepatic", "renal", "interaction", "other"]
     action: str
+    partners: tuple[LexiconId, ...] = Field(
+        (), description="drugs or regimens the adjustment applies with; omitted: any"
+    )
 
 
 def _duration(value: float | tuple[float, float | None]) -> float | tuple[float, float | None]:

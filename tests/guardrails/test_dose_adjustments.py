@@ -5,7 +5,12 @@ The real labels' rows are tested in test_dose_adjustments_corpus.py."""
 
 import pytest
 
+from guardrails.answer import parse_answer
 from guardrails.dose_adjustments import check_adjustments
+from guardrails.dose_conditions import Question
+from guardrails.dose_table import DoseTable
+from guardrails.lexicon import Lexicon
+from guardrails.measures import Measures
 from tests.guardrails.dose_checks import MINI_RULES, rule_ids
 
 HEPATIC = "Zorbatinib in severe hepatic impairment?"
@@ -54,3 +59,38 @@ def test_the_usual_dose_beside_the_adjusted_one_passes(
 def test_the_usual_dose_alone_is_blocked_in_every_sentence_that_gives_it() -> None:
     answer = "Zorbatinib is 150 mg twice daily. In Child-Pugh C, keep zorbatinib at 150 mg."
     assert ids(HEPATIC, answer) == ["doses.adjustment"] * 2
+
+
+def test_an_adjustment_for_one_partner_is_not_the_dose_with_another() -> None:
+    """Zorbatinib in moderate hepatic impairment: 100 mg with velmab, 75 mg with quintaxel."""
+    lexicon = Lexicon.from_data(
+        {
+            "drugs": [
+                {"id": "zorbatinib", "generic": "zorbatinib"},
+                {"id": "velmab", "generic": "velmab"},
+                {"id": "quintaxel", "generic": "quintaxel"},
+            ]
+        }
+    )
+    row = {"drug": "zorbatinib", "condition": "moderate hepatic impairment", "kind": "hepatic",
+           "sources": ["zorbatinib-label"]}  # fmt: skip
+    table = DoseTable.from_data(
+        {
+            "doses": [],
+            "adjustments": [
+                {**row, "id": "a", "action": "reduce to 100 mg", "partners": ["velmab"]},
+                {**row, "id": "b", "action": "reduce to 75 mg", "partners": ["quintaxel"]},
+            ],
+        },
+        lexicon,
+    )
+    measures = Measures.from_data({"measures": []})
+
+    def found(question: str, answer: str) -> int:
+        asked = Question.read(question, lexicon, measures)
+        return len(check_adjustments(parse_answer(answer), asked, table, lexicon, measures))
+
+    answer = "In moderate hepatic impairment, reduce zorbatinib to 75 mg."
+    assert found("Zorbatinib with velmab, moderate hepatic impairment?", answer) == 1
+    assert found("Zorbatinib with quintaxel, moderate hepatic impairment?", answer) == 0
+    assert found("Zorbatinib, moderate hepatic impairment?", answer) == 0  # no partner: either
