@@ -13,10 +13,12 @@ from pathlib import Path
 
 from guardrails.answer import AnswerSentence, parse_answer
 from guardrails.dose_conditions import Question
+from guardrails.dose_mentions import DoseMention, find_doses
 from guardrails.dose_table import DoseTable
+from guardrails.doses import check_doses
 from guardrails.lexicon import Lexicon
 from guardrails.measures import Measures
-from guardrails.records import Finding
+from guardrails.records import Finding, PatientContext
 from guardrails.rules import RuleBook
 from tests.conftest import FIXTURES, REAL_CORPUS
 
@@ -42,3 +44,17 @@ def rule_ids(check: Check, folder: Path, question: str, answer: str) -> list[str
         parse_answer(answer), asked(folder, question), rules.doses, rules.lexicon, rules.measures
     )
     return [f.rule_id for f in found]
+
+
+def doses(rules: RuleBook, text: str) -> list[DoseMention]:
+    """The dose mentions of an answer text."""
+    return find_doses(parse_answer(text), rules.lexicon, rules.dose_vocabulary)
+
+
+def dose_findings(rules: RuleBook, text: str) -> list[Finding]:
+    """The dose table's findings on an answer text, for a patient with no stated facts."""
+    return check_doses(doses(rules, text), rules.doses, rules.lexicon, PatientContext())
+
+
+def dose_ids(rules: RuleBook, text: str) -> list[str]:
+    return [f.rule_id for f in dose_findings(rules, text)]

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from guardrails.answer import parse_answer
@@ -9,13 +7,6 @@ from guardrails.dose_mentions import find_doses
 from guardrails.doses import check_doses
 from guardrails.records import Finding, PatientContext, Severity
 from guardrails.rules import RuleBook
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
 
 
 def patient(rules: RuleBook, question: str) -> PatientContext:

@@ -1,7 +1,6 @@
 """Administration times (`administration` of a dose row) read from answers: engine tests on a
 fictional table, then a few cases on the real corpus (marked below)."""
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,13 +153,6 @@ def test_the_table_rejects_a_malformed_administration() -> None:
 
 
 # --- Real corpus (corpus/rules): the label times of T-DXd, T-DM1 and Phesgo. -----------------
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
 
 
 def _blocks(rules: RuleBook, answer: str, question: str) -> list[str]:

@@ -1,22 +1,6 @@
-from pathlib import Path
-
-import pytest
-
-from guardrails.answer import parse_answer
 from guardrails.dose_attribution import DoseVocabulary, find_amounts
-from guardrails.dose_mentions import DoseMention, find_doses
 from guardrails.rules import RuleBook
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
-
-
-def doses(rules: RuleBook, text: str) -> list[DoseMention]:
-    return find_doses(parse_answer(text), rules.lexicon, rules.dose_vocabulary)
+from tests.guardrails.dose_checks import doses
 
 
 def test_an_amount_belongs_to_the_drug_before_it(rules: RuleBook) -> None:

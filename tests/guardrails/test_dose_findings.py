@@ -1,19 +1,8 @@
-from pathlib import Path
-
-import pytest
-
 from guardrails.answer import parse_answer
 from guardrails.dose_findings import block, expected, same_number
 from guardrails.dose_mentions import find_doses
 from guardrails.records import Severity
 from guardrails.rules import RuleBook
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
 
 
 def test_a_block_cites_its_rows_sources_once_and_spans_the_amount(rules: RuleBook) -> None:

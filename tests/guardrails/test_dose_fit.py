@@ -1,28 +1,8 @@
-from pathlib import Path
-
 import pytest
 
-from guardrails.answer import parse_answer
-from guardrails.dose_mentions import find_doses
-from guardrails.doses import check_doses
-from guardrails.records import Finding, PatientContext
 from guardrails.rules import RuleBook
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
-
-
-def findings(rules: RuleBook, text: str) -> list[Finding]:
-    mentions = find_doses(parse_answer(text), rules.lexicon, rules.dose_vocabulary)
-    return check_doses(mentions, rules.doses, rules.lexicon, PatientContext())
-
-
-def ids(rules: RuleBook, text: str) -> list[str]:
-    return [f.rule_id for f in findings(rules, text)]
+from tests.guardrails.dose_checks import dose_findings as findings
+from tests.guardrails.dose_checks import dose_ids as ids
 
 
 def test_a_wrong_schedule_is_blocked(rules: RuleBook) -> None:

@@ -1,18 +1,9 @@
-from pathlib import Path
-
 import pytest
 
 from guardrails.answer import parse_answer
 from guardrails.dose_conditions import Question
 from guardrails.dose_levels import check_levels
 from guardrails.rules import RuleBook
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
 
 
 def ids(rules: RuleBook, answer: str) -> list[str]:

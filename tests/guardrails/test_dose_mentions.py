@@ -1,21 +1,5 @@
-from pathlib import Path
-
-import pytest
-
-from guardrails.answer import parse_answer
-from guardrails.dose_mentions import DoseMention, find_doses
 from guardrails.rules import RuleBook
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
-
-
-def doses(rules: RuleBook, text: str) -> list[DoseMention]:
-    return find_doses(parse_answer(text), rules.lexicon, rules.dose_vocabulary)
+from tests.guardrails.dose_checks import doses
 
 
 def test_a_negated_mention_is_marked(rules: RuleBook) -> None:

@@ -1,17 +1,8 @@
-from pathlib import Path
-
 import pytest
 
 from guardrails.records import PatientContext, Review
 from guardrails.review import review
 from guardrails.rules import RuleBook
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
 
 
 def review_of(rules: RuleBook, text: str) -> Review:

@@ -1,23 +1,7 @@
-from pathlib import Path
-
-import pytest
-
-from guardrails.answer import parse_answer
 from guardrails.dose_attribution import find_amounts
-from guardrails.dose_mentions import DoseMention, find_doses
 from guardrails.dose_window import Window
 from guardrails.rules import RuleBook
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
-
-
-def doses(rules: RuleBook, text: str) -> list[DoseMention]:
-    return find_doses(parse_answer(text), rules.lexicon, rules.dose_vocabulary)
+from tests.guardrails.dose_checks import doses
 
 
 def test_loading_then_maintenance_schedule(rules: RuleBook) -> None:

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from guardrails.context import extract_context
@@ -7,13 +5,6 @@ from guardrails.pathway import holds
 from guardrails.records import Fact, FactStatus, PatientContext
 from guardrails.review import review
 from guardrails.rules import RuleBook
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
 
 
 def patient(rules: RuleBook, question: str, **overrides: str) -> PatientContext:

@@ -1,21 +1,10 @@
-from pathlib import Path
-
-import pytest
-
 from guardrails.answer import parse_answer
 from guardrails.context import extract_context
 from guardrails.pathway_check import check_pathway
 from guardrails.records import PatientContext
 from guardrails.rules import RuleBook
 
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
 SECOND_LINE = "HER2+ MBC progressed on THP"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
 
 
 def found(rules: RuleBook, answer: str, question: str = "") -> list[tuple[str, str]]:

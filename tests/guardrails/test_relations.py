@@ -1,19 +1,11 @@
 """Relations the pathway forbids, read from a sentence's structure (HER2 corpus rules)."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from guardrails.relations import Relation, term_pattern
 from guardrails.rules import RuleBook
-
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
 
 
 def relation(rules: RuleBook, rule_id: str) -> Relation:

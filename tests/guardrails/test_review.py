@@ -7,15 +7,8 @@ from guardrails.records import Finding, Passage, PatientContext, Review, Severit
 from guardrails.review import review
 from guardrails.rules import RuleBook
 
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
 SECOND_LINE = "HER2+ MBC progressed on THP"
 LABEL = Passage(n=1, source_id="label-trastuzumab-deruxtecan", text="5.4 mg/kg every 3 weeks")
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
 
 
 @pytest.fixture(scope="module")

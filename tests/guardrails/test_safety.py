@@ -1,19 +1,8 @@
-from pathlib import Path
-
-import pytest
-
 from guardrails.records import Severity
 from guardrails.rules import RuleBook
 from guardrails.safety import check_urgent, emergencies
 
-RULES = Path(__file__).resolve().parents[2] / "corpus" / "rules"
-
 RESPIRATORY = "On T-DXd, new cough and shortness of breath since yesterday. Continue?"
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleBook:
-    return RuleBook.load(RULES)
 
 
 def ids(rules: RuleBook, question: str) -> list[str]:
