@@ -31,6 +31,12 @@ _GENERIC = frozenset(
     "treatment patients patient reported label when that this their other only least".split()
 )
 _WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
+# Words of a reaction that name no reaction of their own ('any adverse reaction', 'other
+# toxicity'): a sentence sharing only these is not about the row's reaction.
+_UNSPECIFIC = frozenset(
+    "any adverse reaction toxicity toxicitie other non severe related treatment "
+    "event events day dose doses consecutive held except not".split()
+)
 # A change from baseline in a criterion ("absolute fall from baseline 10 to 20 points") and in a
 # situation ("down 12 points", "a 15-point drop"): read apart from the measure's own value.
 _CHANGE = re.compile(
@@ -133,11 +139,11 @@ class Situation:
 
     def graded(self, criterion: str, reaction: str) -> bool:
         """Whether the toxicity grade the situation states fits the criterion's grades and the
-        sentence itself names the reaction ('for grade 3 neutropenia, ...'; 'hold until the
-        diarrhea recovers' after 'grade 3 diarrhea')."""
+        sentence itself names the row's reaction ('for grade 3 neutropenia, ...'; 'hold until
+        the diarrhea recovers' after 'grade 3 diarrhea'), not only a word of its criterion."""
         if not self.grade or self.measures.fits(self.grade, criterion) is not True:
             return False
-        return bool((_topic(criterion) | _topic(reaction)) & self.said)
+        return bool(_topic(reaction) - _UNSPECIFIC & self.said)
 
     def shares(self, criterion: str) -> bool:
         """Whether the situation names a word of the criterion ('LVEF'): its topic."""

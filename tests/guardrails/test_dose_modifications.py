@@ -116,6 +116,11 @@ def test_a_recheck_while_held_counts_only_when_the_answer_holds() -> None:
             "Hold zorbatinib until the widget count recovers, then resume one dose level lower.",
             [],
         ),
+        (  # a sentence with the grade that names no reaction of the row, only unspecific words
+            "Zorbatinib question?",
+            "For another grade 3 toxicity, hold zorbatinib and then resume at the same dose.",
+            [],
+        ),
     ],
 )
 def test_a_stated_grade_is_judged_with_the_reaction_the_sentence_names(
