@@ -98,7 +98,12 @@ class Cairn:
         check_therapies(overrides or {}, self.rules.lexicon, self.rules.facts)
         snapshot = self.retriever.snapshot
         vocabulary = snapshot.words | self.rules.measures.unit_words()
-        reader = Reader(self.rules, self.corpus, vocabulary, index_of(snapshot, self.rules.lexicon))
+        reader = Reader(
+            self.rules,
+            self.corpus,
+            vocabulary,
+            index_of(snapshot, self.rules.lexicon, self.rules.measures),
+        )
         return reader.analyze(question, history, overrides, asked)
 
     def context_of(

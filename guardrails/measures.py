@@ -132,6 +132,29 @@ class Measures:
                 verdicts.append(any(low <= value <= high for low, high in ranges))
         return any(verdicts) if verdicts else None
 
+    def thresholded(self, text: str) -> set[str]:
+        """The measures a text gives thresholds for ('held for platelets below 25,000/mm3')."""
+        return {
+            c.measure.id
+            for c in self.compiled
+            if c.measure.kind == "value" and c.names.search(text) and _ranges(c, text)
+        }
+
+    def others(self, values: dict[str, float], sentence: str) -> bool:
+        """Whether the sentence gives thresholds only for measures other than those `values`
+        has ('LVEF under 40%' for a question about platelets): about another measurement."""
+        labs = {c.measure.id for c in self.compiled if c.measure.kind == "value"} & set(values)
+        if not labs:  # a grade alone says nothing about which measurement
+            return False
+        named = False
+        for c in self.compiled:
+            if c.measure.kind == "grade" or not c.names.search(sentence):
+                continue
+            if c.measure.id in labs:
+                return False
+            named = named or bool(_ranges(c, sentence))
+        return named
+
     def unit_words(self) -> frozenset[str]:
         """Every word of every unit ('x10', 'uln', 'mm3'): measures, never topics."""
         words = {w.lower() for c in self.compiled for u in c.measure.units for w in _words(u)}

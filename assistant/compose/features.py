@@ -49,6 +49,7 @@ class Sentence:
     populations: frozenset[str] = frozenset()  # the populations it names
     drugs: frozenset[str] = frozenset()  # the drugs it names that some regimen combines
     fit: bool | None = None  # its thresholds include the question's measured value (None: none)
+    other_measure: bool = False  # its thresholds are for another measurement than the question's
     subgroup_words: bool = False  # it speaks of a subgroup, subset or exploratory result
 
 
@@ -111,6 +112,10 @@ def value_misfit(s: Sentence, q: Asked) -> float:
     return float(s.fit is False)
 
 
+def other_measure(s: Sentence, q: Asked) -> float:
+    return float(s.other_measure)
+
+
 def superseded(s: Sentence, q: Asked) -> float:
     return float(s.superseded and not q.wants_history)
 
@@ -136,6 +141,7 @@ FEATURES: dict[str, Callable[[Sentence, Asked], float]] = {
         subgroup,
         value_fit,
         value_misfit,
+        other_measure,
         superseded,
         long_sentence,
     )

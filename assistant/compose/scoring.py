@@ -125,6 +125,7 @@ class SentenceScorer:
                     populations=frozenset(self._populations(text)),
                     drugs=frozenset(self._drugs(terms)),
                     fit=self.rules.measures.fits(values, text) if values else None,
+                    other_measure=bool(values) and self.rules.measures.others(values, text),
                     subgroup_words=bool(_SUBGROUP.search(text)),
                 )
                 record = feature_record(sentence, question)

@@ -12,15 +12,16 @@ regimens are the question's subjects; its terms are topic concepts the corpus ho
 measure's name or a unit ('plt', 'x10', 'mm3', 'mL/min'), not a function word, not a code with
 digits ('C3D1') and not shorter than four letters, unless written as an abbreviation with two
 capitals ('INR', 'QTc', 'ECG'; never a schedule or route: 'BID', 'IV'). A measured value
-('Hb 7.8', 'ANC 0.8') is a topic concept: covered when the passages use one of the measure's
-names, else its name as written is uncovered. A topic word is covered when a passage uses
-it: the word itself, a word of the same stem ('reconstitution' covers 'reconstituted';
-'breastfeeding' covers 'breastfeed'), a corpus word it abbreviates ('tuca', 'tabs') or one it
-misspells; a short abbreviation, itself or the initials of a phrase ('TPC': 'treatment of
-physician's choice'). When the question names drugs, that passage must name one of them:
-"digoxin" in one drug's interactions is not covered for another drug. A concomitant drug the
-lexicon lists as a member of an interaction class is covered when the asked drugs' passages
-name it or use the words of its class ("strong CYP3A4 inhibitors").
+('Hb 7.8', 'ANC 0.8') is a topic concept: covered when the passages give thresholds for the
+measure (a value with no rule for it is not answered); a measure named without a value, when
+they use one of its names. Else its name as written is uncovered. A topic word is covered
+when a passage uses it: the word itself, a word of the same stem ('reconstitution' covers
+'reconstituted'; 'breastfeeding' covers 'breastfeed'), a corpus word it abbreviates ('tuca',
+'tabs') or one it misspells; a short abbreviation, itself or the initials of a phrase ('TPC':
+"treatment of physician's choice"). When the question names drugs, that passage must name one
+of them: "digoxin" in one drug's interactions is not covered for another drug. A concomitant
+drug the lexicon lists as a member of an interaction class is covered when the asked drugs'
+passages name it or use the words of its class ("strong CYP3A4 inhibitors").
 
 An uncovered word counts only when it is not everyday English: the encoder lists its whole
 words by frequency, and the first `EVERYDAY_RANK` of them ('today', 'good', 'anything') say
@@ -76,9 +77,13 @@ def read_topic(
     for mention in mentions:  # a concomitant drug: covered when the drugs' passages name its class
         if _member_uncovered(mention.concept_id, lexicon, index, asked):
             uncovered.append(mention.text.lower())
+    valued = measures.values(question)
     for measure, written in _measured(question, measures):
         weights.append(most)
-        if not any(_name_covered(name, index, asked) for name in measure.names):
+        ruled = index.rules_on(measure.id, asked) if measure.id in valued else None
+        if ruled is None:  # named without a value: its name in the passages covers it
+            ruled = any(_name_covered(name, index, asked) for name in measure.names)
+        if not ruled:
             uncovered.append(written.lower())
     for match in WORD.finditer(question):
         word = match.group().lower()

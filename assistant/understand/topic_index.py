@@ -1,7 +1,7 @@
 """The topic index: how many passages use each word stem (and the initials of each phrase of
 three content words), and the drugs those passages name, built once per corpus version.
 
-    index = index_of(snapshot, lexicon)  # or TopicIndex.from_texts(texts, everyday, lexicon)
+    index = index_of(snapshot, lexicon, measures)  # or TopicIndex.from_texts(texts, ...)
     index.passages_using("reconstituted")          # passages using the word or its stem
     index.covered_for("digoxin", {"tucatinib"})    # used by a passage naming one of the drugs
 
@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from guardrails.lexicon import ConceptKind, Lexicon
+from guardrails.measures import Measures
 from ingest.embedding import everyday_words
 from ingest.lexical import STOPWORDS
 from ingest.store import Snapshot
@@ -49,12 +50,14 @@ class TopicIndex:
         passages: int,
         everyday: frozenset[str],
         drugs: dict[str, frozenset[str]] | None = None,
+        measured: bool = False,
     ):
         self.frequency = frequency
         self.passages = passages
         self.everyday = everyday
         self.drugs = drugs  # stem -> the drugs named by a passage using it (None: not kept)
         self._words = sorted(frequency)
+        self.measured = measured  # built with the measures' thresholds (`rules_on`)
 
     @classmethod
     def from_texts(
@@ -62,9 +65,11 @@ class TopicIndex:
         texts: Iterable[str],
         everyday: frozenset[str] = frozenset(),
         lexicon: Lexicon | None = None,
+        measures: Measures | None = None,
     ) -> TopicIndex:
         """With a lexicon, each stem also keeps the drugs its passages name, so a topic one
-        drug's passages hold is not covered for another drug."""
+        drug's passages hold is not covered for another drug; with measures, each measure a
+        passage gives thresholds for is a key too (`rule_key`)."""
         frequency: dict[str, int] = {}
         drugs: dict[str, set[str]] = {}
         count = 0
@@ -72,12 +77,23 @@ class TopicIndex:
             count += 1
             named = drugs_named(text, lexicon) if lexicon else frozenset()
             words = WORD.findall(text.lower())
-            for key in {stem(w) for w in words} | _initials(words):
+            ruled = {rule_key(m) for m in measures.thresholded(text)} if measures else set()
+            for key in {stem(w) for w in words} | _initials(words) | ruled:
                 frequency[key] = frequency.get(key, 0) + 1
                 if lexicon:
                     drugs.setdefault(key, set()).update(named)
         kept = {k: frozenset(v) for k, v in drugs.items()} if lexicon else None
-        return cls(frequency, count, everyday, kept)
+        return cls(frequency, count, everyday, kept, measures is not None)
+
+    def rules_on(self, measure: str, drugs: frozenset[str]) -> bool | None:
+        """Whether a passage (naming one of `drugs`, if any) gives thresholds for the measure;
+        None when the index was built without measures."""
+        if self.measured is False:
+            return None
+        named = self.drugs.get(rule_key(measure), frozenset()) if self.drugs else frozenset()
+        if rule_key(measure) not in self.frequency:
+            return False
+        return not drugs or self.drugs is None or bool(drugs & named)
 
     def passages_using(self, word: str) -> int:
         """Passages that use the word, its stem, the word it abbreviates or the one it misspells."""
@@ -112,6 +128,11 @@ class TopicIndex:
         return math.log((self.passages + 1) / (used_by + 1))
 
 
+def rule_key(measure: str) -> str:
+    """The index key of the passages that give thresholds for a measure."""
+    return "#" + measure
+
+
 _INITIALS = "^"  # the key of a phrase's initials: '^tpc' for 'treatment of physician's choice'
 
 
@@ -134,14 +155,14 @@ def drugs_named(text: str, lexicon: Lexicon) -> frozenset[str]:
 _INDEXES: dict[str, TopicIndex] = {}
 
 
-def index_of(snapshot: Snapshot, lexicon: Lexicon) -> TopicIndex:
+def index_of(snapshot: Snapshot, lexicon: Lexicon, measures: Measures) -> TopicIndex:
     """The topic index of an index snapshot's passages (title, section and text), with the
     drugs each names, built once per corpus version."""
     version = snapshot.manifest.version
     index = _INDEXES.get(version)
     if index is None:  # a race builds it twice, harmlessly
         texts = (f"{c.title}. {c.section}. {c.text}" for c in snapshot.chunks)
-        index = TopicIndex.from_texts(texts, everyday_words(EVERYDAY_RANK), lexicon)
+        index = TopicIndex.from_texts(texts, everyday_words(EVERYDAY_RANK), lexicon, measures)
         _INDEXES.clear()  # one corpus version answers at a time
         _INDEXES[version] = index
     return index

@@ -154,3 +154,19 @@ def test_a_value_in_another_unit_is_read_against_the_reference_stated_after_it()
     # the reference belongs to the value it follows
     assert measures.values("zorb 240 U/L, ULN 40, quark 20 umol/L") == {"zorb": 6.0}
     assert measures.values("zorb 40 umol/L") == {}  # no reference: cannot be converted
+
+
+def test_the_measures_a_sentence_gives_thresholds_for() -> None:
+    assert MEASURES.thresholded("Hold for widgets below 50,000/mm3 or PF under 40%.") == {
+        "widgets",
+        "pump",
+    }
+    assert MEASURES.thresholded("Widgets are counted before each cycle.") == set()
+
+
+def test_a_sentence_about_another_measurement_than_the_questions() -> None:
+    values = {"widgets": 40000.0}
+    assert MEASURES.others(values, "Hold when the PF is under 40%.") is True
+    assert MEASURES.others(values, "Hold for widgets below 50,000/mm3; PF under 40%.") is False
+    assert MEASURES.others(values, "Given every 3 weeks.") is False
+    assert MEASURES.others({"grade": 3.0}, "Hold when the PF is under 40%.") is False

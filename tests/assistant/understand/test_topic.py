@@ -162,3 +162,16 @@ def test_a_measured_value_is_a_topic_the_drugs_passages_must_name() -> None:
     other = read_topic("widgets 40k on velmab: hold?", LEXICON, MEASURES, index)
     # only zorbatinib's passage names the widget count (or holds)
     assert other.uncovered == ("widgets", "hold")
+
+
+def test_a_measured_value_needs_a_rule_for_it_in_the_drugs_passages() -> None:
+    """'Widgets 40k on velmab': velmab's passage names the widget count but gives no threshold
+    for it, so what to do at that value is not covered; without a value, the name is enough."""
+    passages = [
+        "Hold zorbatinib when the widget count is below 50,000/mm3.",
+        "Velmab lowers the widget count in some patients.",
+    ]
+    index = TopicIndex.from_texts(passages, frozenset(), LEXICON, MEASURES)
+    assert read_topic("widgets 40k on zorbatinib?", LEXICON, MEASURES, index).uncovered == ()
+    assert read_topic("widgets 40k on velmab?", LEXICON, MEASURES, index).uncovered == ("widgets",)
+    assert read_topic("widget count on velmab?", LEXICON, MEASURES, index).uncovered == ()
