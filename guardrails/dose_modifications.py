@@ -17,7 +17,8 @@ import re
 from collections.abc import Sequence
 
 from guardrails.answer import AnswerSentence
-from guardrails.dose_conditions import Question, discussed
+from guardrails.dose_conditions import Question, Situation, discussed
+from guardrails.dose_quoted import quoted_conflict
 from guardrails.dose_rules import Modification
 from guardrails.dose_table import DoseTable
 from guardrails.lexicon import Lexicon
@@ -80,6 +81,8 @@ def check_modifications(
         # Graded rows decide only together: _judge needs them to agree on what to do.
         decided = bool(graded) if not measured else not unsure and len(measured) == len(rows)
         found = _judge(sentence, judged, name, table, drug, decided) if judged else []
+        if not found and situation.alone:
+            found = _check_quoted(sentence, own, situation, measures, name)
         topical = [r for r in own if situation.shares(r.criterion)]
         findings.extend(found or _check_recheck(sentence, [*rows, *unsure] or topical, name))
     return findings
@@ -123,6 +126,26 @@ def _judge(
     ):
         return [_finding(sentence, f"{name} resumes at the same dose after {_what(rows)}", rows)]
     return _check_recheck(sentence, rows, name)
+
+
+def _check_quoted(
+    sentence: AnswerSentence,
+    rows: list[Modification],
+    situation: Situation,
+    measures: Measures,
+    name: str,
+) -> list[Finding]:
+    """'Hold T-DM1 when the LVEF falls below 50%': a quoted threshold where the label
+    continues at some value inside it (`dose_quoted.py`)."""
+    text = sentence.claim
+    stops = _stated(_HOLD, text) or _stated(_DISCONTINUE, text)
+    keeps = _stated(_RESUME, text) or _stated(_SAME, text)
+    conflict = quoted_conflict(text, rows, situation, measures, hold=stops, keep=keeps)
+    if conflict is None:
+        return []
+    value, measure, met = conflict
+    at = f"{measure} {value:g} ({_what(met)})"
+    return [_finding(sentence, f"the label continues {name} at {at}, inside the quoted range", met)]
 
 
 def _check_recheck(sentence: AnswerSentence, rows: list[Modification], name: str) -> list[Finding]:

@@ -132,6 +132,16 @@ class Measures:
                 verdicts.append(any(low <= value <= high for low, high in ranges))
         return any(verdicts) if verdicts else None
 
+    def ranges(self, text: str) -> dict[str, list[tuple[float, float]]]:
+        """The thresholds a text gives for each measured value it names (grades left out)."""
+        found: dict[str, list[tuple[float, float]]] = {}
+        for c in self.compiled:
+            if c.measure.kind == "value" and c.names.search(text):
+                bounds = _ranges(c, text)
+                if bounds:
+                    found[c.measure.id] = bounds
+        return found
+
     def thresholded(self, text: str) -> set[str]:
         """The measures a text gives thresholds for ('held for platelets below 25,000/mm3')."""
         return {

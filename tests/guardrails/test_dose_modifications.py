@@ -127,3 +127,22 @@ def test_a_stated_grade_is_judged_with_the_reaction_the_sentence_names(
     question: str, answer: str, expected: list[str]
 ) -> None:
     assert ids(question, answer) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [  # zorbatinib continues at 50,000 to <75,000/mm3 and is held below 50,000
+        ("Hold zorbatinib when the widget count falls below 60,000/mm3.", ["doses.modification"]),
+        ("Hold zorbatinib when the widget count falls below 50,000/mm3.", []),
+        ("Stop zorbatinib if the widget count is under 10,000/mm3.", []),
+        (  # two thresholds in one sentence are not tied to what they follow: not read
+            "Hold zorbatinib when widgets are 25,000 to 60,000/mm3 and stop under 10,000/mm3.",
+            [],
+        ),
+        ("If widgets fall below 60,000/mm3, continue zorbatinib and recheck.", []),  # no hold
+    ],
+)
+def test_a_quoted_threshold_is_checked_where_the_table_continues(
+    answer: str, expected: list[str]
+) -> None:
+    assert ids("Zorbatinib and widget counts?", answer) == expected

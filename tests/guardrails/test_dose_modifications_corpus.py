@@ -76,3 +76,11 @@ def test_a_recheck_while_held_counts_only_when_the_answer_holds() -> None:
     held = "While trastuzumab is held, repeat the LVEF every 3 months."
     assert ids(question, held) == ["doses.recheck-interval"]
     assert ids(question, "Repeat the LVEF on trastuzumab every 3 months.") == []
+
+
+def test_a_quoted_lvef_threshold_where_the_label_continues_is_blocked() -> None:
+    """KADCYLA 2.2: held under 40%, or 40-45% with a fall of 10 points or more; above 45% it
+    continues, so 'hold below 50%' holds where the label does not."""
+    question = "At what LVEF do I hold T-DM1?"
+    assert ids(question, "Hold T-DM1 when the LVEF falls below 50%.") == ["doses.modification"]
+    assert ids(question, "Hold T-DM1 when the LVEF falls below 40%.") == []
