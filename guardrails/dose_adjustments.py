@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 from guardrails.answer import AnswerSentence
 from guardrails.dose_attribution import find_amounts
-from guardrails.dose_conditions import Question, discussed
+from guardrails.dose_conditions import Question, Situation, discussed
+from guardrails.dose_mentions import DoseMention
 from guardrails.dose_rules import Adjustment
 from guardrails.dose_table import DoseTable
 from guardrails.lexicon import Lexicon
@@ -26,6 +27,11 @@ from guardrails.records import Finding, Severity
 _DIGIT = re.compile(r"\d")  # a sentence without a number gives no dose (a cheap test first)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+# What says a dose is the adjusted one ('is reduced to', 'start at'), read before the amount.
+_CHANGED = re.compile(
+    r"\b(?:reduc\w*|lower\w*|decreas\w*|adjust\w*|start(?:s|ed|ing)?\s+(?:it\s+)?at)\b",
+    re.IGNORECASE,
+)
 
 Amount = tuple[float, str]  # a value and its unit ('%' for a percentage of the dose)
 
@@ -36,10 +42,14 @@ def check_adjustments(
     table: DoseTable,
     lexicon: Lexicon,
     measures: Measures,
+    mentions: Sequence[DoseMention] = (),
 ) -> list[Finding]:
+    """`mentions` (the review's dose mentions) give the drug of each amount in a sentence that
+    names several drugs: 'lapatinib with capecitabine is reduced to 1,000 mg'."""
     drugs = {a.drug for a in table.adjustments}
     stated: dict[str, list[tuple[AnswerSentence, list[Adjustment], set[Amount]]]] = {}
-    read = discussed(sentences, asked, drugs, lexicon, measures, worth=_given)
+    read = list(discussed(sentences, asked, drugs, lexicon, measures, worth=_given))
+    read += _shared(mentions, {id(s) for s, *_ in read}, drugs, asked, measures)
     for sentence, amounts, drug, situation in read:
         met = [a for a in table.adjustments if a.drug == drug and situation.match(a.condition)]
         met = _with_partner(met, _named(sentence.claim, asked, lexicon))
@@ -56,6 +66,29 @@ def check_adjustments(
             if wrong:
                 findings.append(_finding(sentence, lexicon.label(drug), wrong, met, allowed))
     return findings
+
+
+def _shared(
+    mentions: Sequence[DoseMention],
+    read: set[int],
+    drugs: set[str],
+    asked: Question,
+    measures: Measures,
+) -> list[tuple[AnswerSentence, set[Amount], str, Situation]]:
+    """The amounts of the sentences `discussed` left (several drugs named), by the drug each
+    amount was attributed to, where the sentence says the dose is changed ('reduced to') and
+    not an amount it starts 'from'."""
+    found: list[tuple[AnswerSentence, set[Amount], str, Situation]] = []
+    for m in mentions:
+        sentence = m.sentence
+        if id(sentence) in read or m.drug not in drugs or m.negated or len(m.amounts) != 1:
+            continue
+        before = sentence.claim[: max(0, m.start - sentence.start)]
+        if _FROM.search(before) or not _CHANGED.search(before):
+            continue  # a standard dose stated beside its partner's is no adjusted-dose claim
+        situation = Situation.of(asked, sentence.claim, measures)
+        found.append((sentence, {(m.amount, m.unit)}, m.drug, situation))
+    return found
 
 
 def _named(claim: str, asked: Question, lexicon: Lexicon) -> set[str]:

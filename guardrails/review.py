@@ -50,7 +50,9 @@ def review(
     findings.extend(
         check_modifications(sentences, asked, rules.doses, rules.lexicon, rules.measures)
     )
-    findings.extend(check_adjustments(sentences, asked, rules.doses, rules.lexicon, rules.measures))
+    findings.extend(
+        check_adjustments(sentences, asked, rules.doses, rules.lexicon, rules.measures, mentions)
+    )
     findings.extend(check_levels(sentences, asked, rules.doses, rules.lexicon))
     products = rules.dose_vocabulary.products
     findings.extend(check_administration(sentences, asked, rules.doses, rules.lexicon, products))

@@ -94,3 +94,27 @@ def test_an_adjustment_for_one_partner_is_not_the_dose_with_another() -> None:
     assert found("Zorbatinib with velmab, moderate hepatic impairment?", answer) == 1
     assert found("Zorbatinib with quintaxel, moderate hepatic impairment?", answer) == 0
     assert found("Zorbatinib, moderate hepatic impairment?", answer) == 0  # no partner: either
+
+
+def test_a_sentence_naming_two_drugs_is_judged_by_the_drug_each_amount_belongs_to() -> None:
+    """'zorbatinib with velmab is reduced to 150 mg': the amount is zorbatinib's (the review
+    passes its dose mentions), so the adjusted 50 mg is missing."""
+    from guardrails.dose_mentions import find_doses
+    from tests.guardrails.dose_checks import rules_at
+
+    rules = rules_at(MINI_RULES)
+    question = "Zorbatinib with velmab in severe hepatic impairment?"
+
+    def found(answer: str) -> list[str]:
+        sentences = parse_answer(answer)
+        mentions = find_doses(sentences, rules.lexicon, rules.dose_vocabulary)
+        asked = Question.read(question, rules.lexicon, rules.measures)
+        hits = check_adjustments(
+            sentences, asked, rules.doses, rules.lexicon, rules.measures, mentions
+        )
+        return [f.rule_id for f in hits]
+
+    wrong = "In severe hepatic impairment, zorbatinib with velmab is reduced to 150 mg twice daily."
+    assert found(wrong) == ["doses.adjustment"]
+    assert found(wrong.replace("150 mg", "50 mg")) == []
+    assert found("Zorbatinib with velmab is reduced from 150 mg to 50 mg twice daily.") == []
