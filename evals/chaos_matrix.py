@@ -200,6 +200,9 @@ def damage_case(
         if repaired.returncode != 0:
             return [*problems, f"{command} failed: {tail(repaired)}"]
         said = _cites_otherwise(question, base, base.corpus, data)
-        return problems if said is None else [*problems, f"after {command} `ask` cites {said}"]
+        if said is None:
+            return problems
+        clean = sorted(base.cited)
+        return [*problems, f"after {command} `ask` cites {said}, a clean build {clean}"]
 
     return lambda: _timed("damage", name, "", check)
