@@ -107,6 +107,9 @@ class DoseEntry(Strict):
     cycle_length_days: int | None = Field(None, ge=1, le=366)
     reescalation: bool = True
     administration: Administration | None = None
+    food: Literal["fasting", "fed", "any"] | None = Field(
+        None, description="taken on an empty stomach, with food, or either (oral drugs)"
+    )
     section: str = ""
 
     @model_validator(mode="after")

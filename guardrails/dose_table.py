@@ -44,6 +44,7 @@ class DoseRow:
     cycle_length: int | None = None  # days
     reescalation: bool = True  # False: a reduced dose is never increased again
     administration: Administration | None = None  # how long one administration takes
+    food: str | None = None  # fasting | fed | any: how an oral dose is taken with meals
 
     @property
     def intermittent(self) -> bool:
@@ -153,4 +154,5 @@ def _row(entry: DoseEntry) -> DoseRow:
         cycle_length=entry.cycle_length_days,
         reescalation=entry.reescalation,
         administration=entry.administration,
+        food=entry.food,
     )

@@ -13,6 +13,7 @@ from guardrails.arithmetic import derived_numbers
 from guardrails.dose_adjustments import check_adjustments
 from guardrails.dose_administration import check_administration
 from guardrails.dose_conditions import Question
+from guardrails.dose_food import check_food
 from guardrails.dose_levels import check_levels
 from guardrails.dose_mentions import find_doses
 from guardrails.dose_modifications import check_modifications
@@ -56,6 +57,7 @@ def review(
     findings.extend(check_levels(sentences, asked, rules.doses, rules.lexicon))
     products = rules.dose_vocabulary.products
     findings.extend(check_administration(sentences, asked, rules.doses, rules.lexicon, products))
+    findings.extend(check_food(sentences, asked, rules.doses, rules.lexicon))
     findings.extend(check_pathway(sentences, context, rules.pathway, rules.lexicon))
     if grounded:
         derived = derived_numbers(context, rules.doses, f"{question}\n{text}", rules.facts.measured)

@@ -50,8 +50,9 @@ def test_every_problem_of_a_malformed_dose_table_is_listed_with_its_fix(tmp_path
     path = tmp_path / "rules" / "doses.yaml"
     assert load_problems(tmp_path, "doses.yaml", BROKEN_DOSES) == [
         f"{path}:7: doses[0] ('zorbatinib'): unknown field 'schedul'; did you mean 'schedule'? "
-        "(allowed: administration, amount, cycle_days, cycle_length_days, drug, id, indication, "
-        "maximum, note, other_indication, partners, phase, range, reductions, reescalation, "
+        "(allowed: administration, amount, cycle_days, cycle_length_days, drug, food, id, "
+        "indication, maximum, note, other_indication, partners, phase, range, reductions, "
+        "reescalation, "
         "route, schedule, section, sources, unit)",
         f"{path}:2: doses[0] ('zorbatinib'): missing field 'schedule'",
         f"{path}:10: doses[1] ('velmab'): field 'drug': 'velmabb' is not an id in lexicon.yaml; "
