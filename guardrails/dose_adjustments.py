@@ -17,12 +17,13 @@ from collections.abc import Sequence
 from guardrails.answer import AnswerSentence
 from guardrails.dose_attribution import find_amounts
 from guardrails.dose_conditions import Question, Situation, discussed
+from guardrails.dose_findings import sentence_block
 from guardrails.dose_mentions import DoseMention
 from guardrails.dose_rules import Adjustment
 from guardrails.dose_table import DoseTable
 from guardrails.lexicon import Lexicon
 from guardrails.measures import Measures
-from guardrails.records import Finding, Severity
+from guardrails.records import Finding
 
 _DIGIT = re.compile(r"\d")  # a sentence without a number gives no dose (a cheap test first)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -130,13 +131,7 @@ def _finding(
 ) -> Finding:
     said = ", ".join(f"{v:g} {u}".replace(" %", "%") for v, u in wrong)
     conditions = "; ".join(dict.fromkeys(f"{a.condition}: {a.action}" for a in met))
-    return Finding(
-        rule_id="doses.adjustment",
-        severity=Severity.BLOCK,
-        check="doses",
-        message=f"{said} is not the {name} dose the label gives for this condition ({conditions}).",
-        span=sentence.claim,
-        start=sentence.start,
-        end=sentence.end,
-        source_ids=tuple(dict.fromkeys(s for a in met for s in a.sources)),
+    message = f"{said} is not the {name} dose the label gives for this condition ({conditions})."
+    return sentence_block(
+        sentence, "doses.adjustment", message, (s for a in met for s in a.sources)
     )

@@ -22,11 +22,12 @@ from guardrails import dose_patterns as p
 from guardrails.answer import AnswerSentence
 from guardrails.dose_attribution import Amount, find_amounts
 from guardrails.dose_conditions import Question
+from guardrails.dose_findings import sentence_block
 from guardrails.dose_rules import Span
 from guardrails.dose_table import DoseRow, DoseTable
 from guardrails.lexicon import ConceptKind, Lexicon, Mention
 from guardrails.negation import status_of
-from guardrails.records import FactStatus, Finding, Severity
+from guardrails.records import FactStatus, Finding
 from guardrails.text import Folded
 
 _CHEAP = Folded(r"minute|\bmins?\b|hour|\bhrs?\b|\d\s?h\b")
@@ -204,14 +205,8 @@ def _finding(
     which = _WHICH.get(phase, "every administration" if phase == "every" else "an administration")
     bound = {"lower": "at least ", "upper": "up to "}.get(time.bound, "")
     label = "; ".join(dict.fromkeys(_describe(r) for r in rows))
-    return Finding(
-        rule_id="doses.administration-time",
-        severity=Severity.BLOCK,
-        check="doses",
-        message=f"The answer gives {which} of {name} over {bound}{_minutes((time.low, time.high))}"
-        f"; the label gives {label}.",
-        span=sentence.claim,
-        start=sentence.start,
-        end=sentence.end,
-        source_ids=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
+    said = f"{bound}{_minutes((time.low, time.high))}"
+    message = f"The answer gives {which} of {name} over {said}; the label gives {label}."
+    return sentence_block(
+        sentence, "doses.administration-time", message, (s for r in rows for s in r.sources)
     )

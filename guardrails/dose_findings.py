@@ -1,17 +1,35 @@
 """The dose checks' findings, and the words they describe the table's rows with.
 
     block(mention, "doses.wrong-amount", f"... expected {expected(rows)}.", rows)
+    sentence_block(sentence, "doses.food", "Lapatinib is taken on an empty stomach ...", sources)
 
 A finding cites the sources of the rows it names and adds their notes once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from guardrails.answer import AnswerSentence
 from guardrails.dose_mentions import DoseMention
 from guardrails.dose_table import DoseRow
 from guardrails.records import Finding, Severity
+
+
+def sentence_block(
+    sentence: AnswerSentence, rule_id: str, message: str, sources: Iterable[str]
+) -> Finding:
+    """A block on a whole sentence (a label-table check: what the sentence says to do)."""
+    return Finding(
+        rule_id=rule_id,
+        severity=Severity.BLOCK,
+        check="doses",
+        message=message,
+        span=sentence.claim,
+        start=sentence.start,
+        end=sentence.end,
+        source_ids=tuple(dict.fromkeys(sources)),
+    )
 
 
 def block(mention: DoseMention, rule_id: str, message: str, rows: Sequence[DoseRow]) -> Finding:

@@ -19,10 +19,11 @@ from collections.abc import Sequence
 
 from guardrails.answer import AnswerSentence
 from guardrails.dose_conditions import Question
+from guardrails.dose_findings import sentence_block
 from guardrails.dose_table import DoseTable
 from guardrails.lexicon import ConceptKind, Lexicon
 from guardrails.negation import status_of
-from guardrails.records import FactStatus, Finding, Severity
+from guardrails.records import FactStatus, Finding
 
 _MEAL = r"(?:food|(?:a |the )?meals?|eating|breakfast)"
 _PHRASES = [  # (what it says, pattern): the first that matches a span decides it
@@ -94,15 +95,8 @@ def _phrases(text: str) -> list[tuple[str, int, int]]:
 def _finding(
     sentence: AnswerSentence, name: str, says: str, wanted: str, table: DoseTable, drug: str
 ) -> Finding:
-    sources = tuple(dict.fromkeys(s for r in table.rows_for(drug) if r.food for s in r.sources))
-    return Finding(
-        rule_id="doses.food",
-        severity=Severity.BLOCK,
-        check="doses",
-        message=f"{name[:1].upper()}{name[1:]} is taken {_SAYS[wanted]} (the label), "
-        f"not {_SAYS[says]}.",
-        span=sentence.claim,
-        start=sentence.start,
-        end=sentence.end,
-        source_ids=sources,
+    sources = (s for r in table.rows_for(drug) if r.food for s in r.sources)
+    message = (
+        f"{name[:1].upper()}{name[1:]} is taken {_SAYS[wanted]} (the label), not {_SAYS[says]}."
     )
+    return sentence_block(sentence, "doses.food", message, sources)

@@ -18,9 +18,10 @@ from itertools import pairwise
 from guardrails.answer import AnswerSentence
 from guardrails.dose_attribution import Amount, find_amounts
 from guardrails.dose_conditions import Question, discussed_drug
+from guardrails.dose_findings import sentence_block
 from guardrails.dose_table import DoseRow, DoseTable
 from guardrails.lexicon import Lexicon
-from guardrails.records import Finding, Severity
+from guardrails.records import Finding
 
 _CUE = re.compile(r"\bfrom\b|tolerat", re.IGNORECASE)  # what the two checks read
 _FROM_TO = re.compile(r"\bfrom\s*$", re.IGNORECASE)
@@ -110,13 +111,4 @@ def _index(levels: list[float], value: float) -> int | None:
 
 
 def _finding(sentence: AnswerSentence, rule_id: str, message: str, row: DoseRow) -> Finding:
-    return Finding(
-        rule_id=rule_id,
-        severity=Severity.BLOCK,
-        check="doses",
-        message=f"{message} {row.note}".strip(),
-        span=sentence.claim,
-        start=sentence.start,
-        end=sentence.end,
-        source_ids=row.sources,
-    )
+    return sentence_block(sentence, rule_id, f"{message} {row.note}".strip(), row.sources)

@@ -18,13 +18,14 @@ from collections.abc import Sequence
 
 from guardrails.answer import AnswerSentence
 from guardrails.dose_conditions import Question, Situation, discussed
+from guardrails.dose_findings import sentence_block
 from guardrails.dose_quoted import quoted_conflict
 from guardrails.dose_rules import Modification
 from guardrails.dose_table import DoseTable
 from guardrails.lexicon import Lexicon
 from guardrails.measures import Measures
 from guardrails.negation import status_of
-from guardrails.records import FactStatus, Finding, Severity
+from guardrails.records import FactStatus, Finding
 
 _DISCONTINUE = re.compile(
     r"\bdiscontinu\w*|\bstop\w*\b[^.;]{0,25}\b(?:permanently|for good)|\bpermanently\s+stop",
@@ -207,13 +208,5 @@ def _finding(
     rule_id: str = "doses.modification",
 ) -> Finding:
     notes = " ".join(dict.fromkeys(r.note for r in rows if r.note))
-    return Finding(
-        rule_id=rule_id,
-        severity=Severity.BLOCK,
-        check="doses",
-        message=f"{message[0].upper()}{message[1:]}. {notes}".strip(),
-        span=sentence.claim,
-        start=sentence.start,
-        end=sentence.end,
-        source_ids=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
-    )
+    text = f"{message[0].upper()}{message[1:]}. {notes}".strip()
+    return sentence_block(sentence, rule_id, text, (s for r in rows for s in r.sources))
