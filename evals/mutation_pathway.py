@@ -1,6 +1,6 @@
 """The pathway operators of the mutation suite (`evals/mutations.py`).
 
-    cases = [*pathway_cases(rules), *pitfall_cases(rules, spec["pitfalls"], rng)]
+    cases = [*pathway_cases(rules), *pitfall_cases(rules, MutationSpec.load().pitfalls, rng)]
 
 Regimens the pathway rules out for a patient, presented as the recommendation, in a patient
 context built from each rule's `when`; the pathway's own statements, which must pass; and advice
@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from evals.mutation_cases import Case, capital, clean, fault
+from evals.mutation_spec import PitfallSpec
 from guardrails.facts import FactSchema, FactSpec
 from guardrails.rules import RuleBook
 
@@ -48,24 +49,22 @@ def pathway_cases(rules: RuleBook) -> Iterator[Case]:
 
 
 def pitfall_cases(
-    rules: RuleBook, specs: Sequence[dict[str, Any]], rng: random.Random
+    rules: RuleBook, specs: Sequence[PitfallSpec], rng: random.Random
 ) -> Iterator[Case]:
     """Advice a pattern rule exists to catch, its slots filled with the lexicon's names."""
     known = {p.id for p in rules.pathway.pitfalls}
-    for spec in (s for s in specs if s["rule"] in known):  # another corpus has other pitfalls
-        wordings = [(t, True) for t in spec["templates"]] + [
-            (t, False) for t in spec.get("clean", [])
-        ]
+    for spec in (s for s in specs if s.rule in known):  # another corpus has other pitfalls
+        wordings = [(t, True) for t in spec.templates] + [(t, False) for t in spec.clean]
         for template, faulty in wordings:
             for _ in range(4):
                 values: dict[str, str] = {}
-                for slot, concepts in spec["slots"].items():
+                for slot, concepts in spec.slots.items():
                     concept = rules.lexicon.get(rng.choice(concepts))
                     name = rng.choice(concept.all_names) if concept else slot
                     values[slot], values[slot.capitalize()] = name, capital(name)
                 text = template.format(**values)
                 if faulty:
-                    yield fault(f"pitfall: {spec['rule']}", "pathway", text)
+                    yield fault(f"pitfall: {spec.rule}", "pathway", text)
                 else:
                     yield clean("correct advice on a pitfall's therapies", text)
 

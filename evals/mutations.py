@@ -19,15 +19,13 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from evals.mutation_cases import Base, Case
 from evals.mutation_evidence import evidence_cases
 from evals.mutation_ops import mutate_dose
 from evals.mutation_pathway import pathway_cases, pitfall_cases
+from evals.mutation_spec import MutationSpec
 from evals.mutation_statements import corpus_dose_sentences, dose_bases, variants
 from guardrails.context import apply_overrides
 from guardrails.records import PatientContext, Severity
@@ -37,7 +35,6 @@ from ingest.sources import LoadedSource
 
 DEFAULT_SIZE = 3000
 DEFAULT_SEED = 7
-SPEC = Path(__file__).resolve().parent / "mutations.yaml"
 
 
 @dataclass
@@ -74,15 +71,17 @@ def generate(
     """Every mutant and clean variant, then (with `size`) a seeded sample of that many that
     keeps every operator and variant kind represented."""
     rng = random.Random(seed)
-    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-    wordings = spec["dose_wordings"]
-    bases: list[Base] = [*dose_bases(rules, wordings), *corpus_dose_sentences(rules, sources)]
+    spec = MutationSpec.load()
+    bases: list[Base] = [
+        *dose_bases(rules, spec.dose_wordings),
+        *corpus_dose_sentences(rules, sources),
+    ]
     cases: list[Case] = []
     for base in bases:
         cases.extend(mutate_dose(base, rules, rng))
         cases.extend(variants(base, rules, rng))
     cases.extend(pathway_cases(rules))
-    cases.extend(pitfall_cases(rules, spec["pitfalls"], rng))
+    cases.extend(pitfall_cases(rules, spec.pitfalls, rng))
     cases.extend(evidence_cases(sources, rng))
     if not size or size >= len(cases):
         return cases
