@@ -63,9 +63,11 @@ class _PathwayFile(Strict):
     emergencies: tuple[_Emergency, ...] = ()
 
 
-def load_pathway(path: Path, lexicon: Lexicon, facts: FactSchema | None = None) -> Pathway:
+def load_pathway(
+    path: Path, lexicon: Lexicon, facts: FactSchema | None = None, conditions: bool = True
+) -> Pathway:
     data, text = read_yaml(path)
-    return parse_pathway(data, lexicon, str(path), facts, text)
+    return parse_pathway(data, lexicon, str(path), facts, text, conditions)
 
 
 def parse_pathway(
@@ -74,13 +76,16 @@ def parse_pathway(
     origin: str,
     facts: FactSchema | None = None,
     text: str | None = None,
+    conditions: bool = True,
 ) -> Pathway:
     """The pathway; its `when` conditions are checked against the fact schema (by default the
-    one beside the lexicon's file)."""
+    one beside the lexicon's file). `conditions=False` leaves them unchecked, for a fact
+    schema that is itself invalid (its own problems are reported; each condition would only
+    repeat them as 'unknown')."""
     facts = schema_of(lexicon) if facts is None else facts
     sections = ("situations", "contraindications", "pitfalls", "emergencies")
     issues = duplicates(data, *sections) + _superseding(data)
-    context = {"lexicon": lexicon.concepts, "facts": facts}
+    context = {"lexicon": lexicon.concepts, "facts": facts if conditions else None}
     spec = parse(_PathwayFile, data, origin, context=context, text=text, issues=issues)
     return Pathway(
         early_relapse_months=spec.lines.early_relapse_months,

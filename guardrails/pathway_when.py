@@ -92,6 +92,8 @@ def _number(value: Any) -> bool:
 
 def _checked(value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
     context = info.context or {}
+    if "facts" in context and context["facts"] is None:
+        return value  # no valid schema to check against: its loader reports why
     problems = when_problems(value, context.get("facts") or FactSchema(), context.get("lexicon"))
     if problems:
         raise ValueError("; ".join(problems))

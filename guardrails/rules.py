@@ -35,10 +35,12 @@ class RuleBook:
         doses = pathway = None
         measures = Measures()
         facts = FactSchema()
+        facts_valid = True
         try:
             facts = FactSchema.load(folder / "facts.yaml", lexicon)  # optional
         except RulesError as exc:
             problems.extend(exc.problems)
+            facts_valid = False  # the pathway's conditions cannot be checked against it
         try:
             measures = Measures.load(folder / "measures.yaml")  # optional
         except RulesError as exc:
@@ -48,7 +50,7 @@ class RuleBook:
         except RulesError as exc:
             problems.extend(exc.problems)
         try:
-            pathway = load_pathway(folder / "pathway.yaml", lexicon, facts)
+            pathway = load_pathway(folder / "pathway.yaml", lexicon, facts, facts_valid)
         except RulesError as exc:
             problems.extend(exc.problems)
         if problems or doses is None or pathway is None:

@@ -41,6 +41,21 @@ def test_reports_problems_of_several_files_at_once(tmp_path: Path) -> None:
     assert "pathway.yaml" in problems[1]
 
 
+def test_an_invalid_fact_schema_is_reported_once_not_as_every_condition(
+    tmp_path: Path,
+) -> None:
+    folder = copy_rules(tmp_path)
+    replace(folder / "facts.yaml", "type: number", "type: numbr")
+    replace(folder / "pathway.yaml", "severity: warn", "severity: warning")
+    with pytest.raises(RulesError) as error:
+        RuleBook.load(folder)
+    problems = error.value.problems
+    assert len(problems) == 2, problems
+    assert "facts.yaml" in problems[0] and "not 'numbr'" in problems[0]
+    assert "must be one of 'warn' or 'block', not 'warning'" in problems[1]
+    assert not any("unknown condition" in p for p in problems)
+
+
 def test_a_missing_rule_file_is_named(tmp_path: Path) -> None:
     folder = copy_rules(tmp_path)
     (folder / "pathway.yaml").unlink()
