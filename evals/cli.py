@@ -1,6 +1,6 @@
 """`cairn eval` and `cairn bench`, registered through the `cairn.commands` entry points.
 
-cairn eval [SUITE ...] [--json] [--report DIR] [--compare PREVIOUS.json] [--gate]
+cairn eval [SUITE ...] [--json] [--report DIR] [--compare PREVIOUS.json] [--gate] [--every K]
 cairn eval mutations | redaction [--json] [--gate]
 cairn bench [--json] [--scale 10000,100000]
 cairn bench --faults [--users 1,4,16,32,64] [--questions N] [--json]   (evals/chaos_cli.py)
@@ -36,6 +36,13 @@ def _configure_eval(parser: argparse.ArgumentParser) -> None:
         "--size", type=int, default=0, help="mutations: sample this many cases (0: all of them)"
     )
     parser.add_argument("--seed", type=int, default=7, help="mutations: the sampling seed")
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        metavar="K",
+        help="golden: every K-th question of each category (a sample for a slow generator)",
+    )
 
 
 def _run_mutations(args: argparse.Namespace) -> int:
@@ -109,7 +116,8 @@ def _run_eval(args: argparse.Namespace) -> int:
     settings = load_settings()
     cairn = open_cairn(settings)
     source_ids = set(cairn.retriever.snapshot.sources)
-    suites = load_suites(EVALS_DIR, source_ids, cairn.rules.facts).select(args.suites)
+    suites = load_suites(EVALS_DIR, source_ids, cairn.rules.facts)
+    suites = suites.select(args.suites).every(args.every)
     progress = TerminalProgress()
     with tempfile.TemporaryDirectory(prefix="cairn-naive-") as scratch:
         baselines: list[Baseline] = []

@@ -102,6 +102,7 @@ def _golden(cairn: Cairn, case: GoldenCase, baselines: Sequence[Baseline]) -> di
         "first_line_key_fact": any(p.search(lead) for p in case.must_state)
         if case.must_state
         else None,
+        "generator": answer.generator,  # another than the run's: the writer failed, fell back
         "verdict": answer.review.verdict.value,
         "expected_verdict": case.verdict,
         "findings": [

@@ -92,6 +92,20 @@ class Suites:
             [c for c in self.adversarial if keep(c.path, c.check, batches=False)],
         )
 
+    def every(self, k: int) -> Suites:
+        """Every k-th golden question of each category, in file order (a sample for a slow
+        generator that keeps each category's share); adversarial cases are kept."""
+        if k <= 1:
+            return self
+        seen: dict[str, int] = {}
+        kept = []
+        for case in self.golden:
+            position = seen.get(case.category, 0)
+            seen[case.category] = position + 1
+            if position % k == 0:
+                kept.append(case)
+        return Suites(kept, self.adversarial)
+
 
 def _text(value: Any) -> Any:
     """A context value written without quotes (`lvef: 45`, `pregnant: true`) is its text."""

@@ -89,10 +89,10 @@ def test_the_real_adversarial_suites_have_faulty_and_clean_answers(real_suites: 
 @pytest.mark.parametrize(
     ("names", "golden_files", "adversarial_files"),
     [
-        (["golden"], 48, 0),  # 13 categories with two held-out files each, bedside management
-        # and its held-out batch 4, the choice-and-dose, answer-first and near-miss batches, and
-        # held-out batches 5 and 6 (bedside and near misses each)
-        (["adversarial"], 0, 7),
+        (["golden"], 49, 0),  # 13 categories with two held-out files each, bedside management
+        # and its held-out batch 4, the choice-and-dose, answer-first and near-miss batches,
+        # held-out batches 5 and 6 (bedside and near misses each) and batch 7 (bedside)
+        (["adversarial"], 0, 8),  # six hand-written files and two written blind from labels
         (["first line"], 3, 0),  # the category: its file and its held-out files
         (["first-line", "arithmetic"], 1, 1),
         (["doses"], 1, 1),  # a file stem in both folders
@@ -116,6 +116,16 @@ def test_select_by_stem_counts_the_files_cases(real_suites: Suites) -> None:
 def test_select_nothing_keeps_everything(real_suites: Suites) -> None:
     assert real_suites.select([]) is real_suites
     assert real_suites.select(["no-such-suite"]).golden == []
+
+
+def test_every_keeps_each_categorys_share_in_file_order(real_suites: Suites) -> None:
+    sample = real_suites.every(5)
+    for category in {c.category for c in real_suites.golden}:
+        whole = [c.id for c in real_suites.golden if c.category == category]
+        kept = [c.id for c in sample.golden if c.category == category]
+        assert kept == whole[::5]
+    assert sample.adversarial == real_suites.adversarial
+    assert real_suites.every(1) is real_suites
 
 
 # --- broken suites ----------------------------------------------------------------------------
