@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from assistant.compose.features import FEATURES
-from guardrails.dose_rules import schema_problems
-from guardrails.errors import RulesError
-from guardrails.yamlio import load_yaml
+from guardrails.schema import Issue, Strict, parse
+from guardrails.yamlio import read_yaml
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights.yaml"
 
@@ -31,18 +30,29 @@ class Kind(StrEnum):
     LOG = "log"
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _Entry(Strict):
     kind: Kind
     weight: float = Field(ge=-10, le=10)
     measures: str = Field(min_length=10, description="what the feature measures, in words")
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _Spec(Strict):
     features: dict[str, _Entry]
+
+
+def _feature_issues(data: object) -> list[Issue]:
+    """Every feature of `features.FEATURES` has a weight, and every weight a feature."""
+    given = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(given, dict):
+        return []  # the model reports what is wrong with the section itself
+    missing = [
+        Issue(("features",), f"no weight for {n}") for n in sorted(set(FEATURES) - set(given))
+    ]
+    unknown = [
+        Issue(("features", n), f"{n} is not a feature of assistant/compose/features.py")
+        for n in sorted(set(given) - set(FEATURES))
+    ]
+    return missing + unknown
 
 
 @dataclass(frozen=True)
@@ -55,20 +65,9 @@ class Weights:
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> Weights:
-        try:
-            spec = _Spec.model_validate(load_yaml(path) or {})
-        except ValidationError as exc:
-            raise RulesError(schema_problems(exc, str(path))) from exc
-        missing = sorted(set(FEATURES) - set(spec.features))
-        unknown = sorted(set(spec.features) - set(FEATURES))
-        if missing or unknown:
-            raise RulesError(
-                [f"{path}: no weight for {n}" for n in missing]
-                + [
-                    f"{path}: {n} is not a feature of assistant/compose/features.py"
-                    for n in unknown
-                ]
-            )
+        data, text = read_yaml(path)
+        data = data or {}
+        spec = parse(_Spec, data, str(path), text=text, issues=_feature_issues(data))
         return cls(
             {n: e.kind for n, e in spec.features.items()},
             {n: e.weight for n, e in spec.features.items()},

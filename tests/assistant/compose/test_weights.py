@@ -27,6 +27,22 @@ def test_a_feature_without_a_weight_names_the_file_and_the_feature(tmp_path: Pat
         Weights.load(path)
 
 
+def test_every_problem_of_the_file_is_named_with_its_line(tmp_path: Path) -> None:
+    text = WEIGHTS_FILE.read_text()
+    text = text.replace("    kind: add", "    kind: sum", 1)
+    text = text.replace("    measures:", "    measure:", 1)
+    text += "  zorba_feature:\n    kind: add\n    weight: 1\n    measures: computed by nobody\n"
+    path = tmp_path / "weights.yaml"
+    path.write_text(text)
+    with pytest.raises(RulesError) as caught:
+        Weights.load(path)
+    problems = "\n".join(caught.value.problems)
+    assert f"{path}:" in problems
+    assert "must be one of 'add' or 'log', not 'sum'" in problems
+    assert "unknown field" in problems and "did you mean 'measures'?" in problems
+    assert "zorba_feature is not a feature of assistant/compose/features.py" in problems
+
+
 def test_the_score_adds_the_add_features_and_scales_by_the_log_ones() -> None:
     weights = Weights(
         {"a": Kind.ADD, "b": Kind.ADD, "c": Kind.LOG},
