@@ -147,8 +147,13 @@ def _acronym(word: str) -> bool:
 
 
 def _name(word: str) -> bool:
-    mixed = bool(re.search(r"[A-Za-z]", word) and re.search(r"\d", word))
-    return mixed or bool(_DRUG_STEM.search(word) and len(word) > 6)
+    """A letter-digit code with three letters or three digits (ESR1, DS-8201) or a drug-like
+    stem; shorter mixes are clinical shorthand, not names: counts and frequencies ("x3",
+    "q21d"), grades and stages ("G3", "gr3", "T2N1"), versions and scores ("v5", "PS2")."""
+    letters, digits = len(re.findall(r"[A-Za-z]", word)), len(re.findall(r"\d", word))
+    if letters and digits:
+        return letters >= 3 or digits >= 3
+    return bool(_DRUG_STEM.search(word) and len(word) > 6)
 
 
 def technical_word(word: str) -> bool:

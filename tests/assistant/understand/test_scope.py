@@ -242,6 +242,14 @@ def test_lab_values_and_units_are_measures_never_unknown_terms(question: str) ->
     assert decision.covered, decision.reason
 
 
+@pytest.mark.parametrize("shorthand", ["x3", "q21d", "G3", "gr3", "T2N1", "PS2", "v5"])
+def test_clinical_shorthand_is_never_an_unknown_name(shorthand: str) -> None:
+    """Counts, frequencies, grades, stages, scores: at most two letters and two digits."""
+    question = f"HER2+ MBC, new brain mets {shorthand}, tucatinib?"
+    decision = judge_scope(analysis_of(question), result(0.9), INFO, SETTINGS)
+    assert decision.covered, decision.reason
+
+
 def test_a_question_naming_no_known_drug_gets_no_topic_notice() -> None:
     topic = TopicReading(("antibiotic", "pneumonia"), ("antibiotic", "pneumonia"), 0.9, ())
     decision = judge_topic("empiric antibiotic for outpatient pneumonia?", topic, similarity=0.3)
