@@ -151,14 +151,14 @@ def _dose_facets(
         label = rules.lexicon.label(drug)
         query = f"{label} dose and schedule{with_partners}"
         rows = [r for r in rules.doses.rows_for(drug) if not r.other_indication]
-        doses = [_dose_text(a, r.unit) for r in rows for a in (*r.amounts[:1], r.low) if a]
+        doses = [dose_text(a, r.unit) for r in rows for a in (*r.amounts[:1], r.low) if a]
         found = _stating(retriever, query, rows, doses)
         numbers = tuple(n for e in found if (n := plan.add(e)) is not None)
         if numbers:
             plan.facets.append(Facet("Dose and schedule", query, numbers, drug))
         if reduction:
             query = f"{label} dose reductions, and when {label} is stopped"
-            steps = [_dose_text(x, r.unit) for r in rows for x in r.reductions]
+            steps = [dose_text(x, r.unit) for r in rows for x in r.reductions]
             found = _stating(retriever, query, rows, steps)
             numbers = tuple(n for e in found if (n := plan.add(e)) is not None)
             if numbers:
@@ -179,7 +179,7 @@ def _stating(
     return [*stated, *(e for e in found if e not in stated)][:2]
 
 
-def _dose_text(amount: float, unit: str) -> str:
+def dose_text(amount: float, unit: str) -> str:
     """'5.4 mg/kg', '1,000 mg/m2': as the corpus writes a dose."""
     number = f"{amount:,.1f}".rstrip("0").rstrip(".") if amount % 1 else f"{int(amount):,}"
     return f"{number} {unit}"
