@@ -178,7 +178,8 @@ def _run_eval(args: argparse.Namespace) -> int:
 def _summary(result: dict[str, Any]) -> dict[str, Any]:
     """The JSON printed by --json: everything but the long per-case answers."""
     cases = [
-        {k: v for k, v in c.items() if k not in ("answer", "findings")} for c in result["cases"]
+        {k: v for k, v in c.items() if k not in ("answer", "draft", "findings")}
+        for c in result["cases"]
     ]
     return {**result, "cases": cases}
 

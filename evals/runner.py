@@ -109,6 +109,7 @@ def _golden(cairn: Cairn, case: GoldenCase, baselines: Sequence[Baseline]) -> di
             f"{f.severity.value}: {f.rule_id}: {f.message}" for f in answer.review.findings
         ],
         "answer": answer.text,
+        "draft": answer.draft,  # what the writer wrote, when the review withheld or replaced it
         "timings": answer.timings,
         "baselines": {},
     }

@@ -48,6 +48,8 @@ def test_each_golden_case_records_retrieval_answer_and_review(
         assert case["expected_verdict"] == spec.verdict
         assert case["answer"].strip() and case["standalone_question"].strip()
         assert {"retrieve", "generate", "review"} <= set(case["timings"])
+        assert case["generator"] == "extractive"
+        assert "draft" in case and (case["verdict"] != "pass" or case["draft"] == "")
 
 
 def test_recall_and_reciprocal_rank_follow_the_retrieved_sources(
