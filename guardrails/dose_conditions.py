@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from guardrails.answer import AnswerSentence
+from guardrails.dose_intervals import Interval, intervals
 from guardrails.lexicon import Lexicon
 from guardrails.measures import Measures
 
@@ -69,6 +70,7 @@ class Question:
     values: dict[str, float]
     words: frozenset[str]
     change: float | None
+    intervals: tuple[Interval, ...] = ()  # since the last dose, past due, to resolve
 
     @classmethod
     def read(cls, question: str, lexicon: Lexicon, measures: Measures) -> Question:
@@ -78,6 +80,7 @@ class Question:
             values=measures.values(question),
             words=frozenset(_stems(question)),
             change=float(stated.group(1) or stated.group(2)) if stated else None,
+            intervals=tuple(intervals(question)),
         )
 
 

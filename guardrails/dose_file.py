@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from guardrails.dose_rules import Adjustment, Administration, Modification
+from guardrails.dose_rules import Adjustment, Administration, Missed, Modification
 from guardrails.fields import LexiconId
 from guardrails.schema import Strict
 
@@ -110,6 +110,9 @@ class DoseEntry(Strict):
     food: Literal["fasting", "fed", "any"] | None = Field(
         None, description="taken on an empty stomach, with food, or either (oral drugs)"
     )
+    missed: Missed | None = Field(
+        None, description="what the label gives after a missed or delayed dose of this row"
+    )
     section: str = ""
 
     @model_validator(mode="after")
@@ -134,3 +137,16 @@ class DoseFile(Strict):
     plausible_body: BodySize = BodySize()
     modifications: tuple[Modification, ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
+
+    @model_validator(mode="after")
+    def _reloads(self) -> DoseFile:
+        """A row's `missed.reload` names a loading row of the same drug."""
+        loading = {(r.id, r.drug) for r in self.doses if r.phase == "loading"}
+        for row in self.doses:
+            reload = row.missed.reload if row.missed else None
+            if reload is not None and (reload, row.drug) not in loading:
+                raise ValueError(
+                    f"dose row '{row.id}': missed.reload '{reload}' is not a loading row of "
+                    f"{row.drug}; name the id of its 'phase: loading' row"
+                )
+        return self

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from guardrails.answer import AnswerSentence
 from guardrails.dose_conditions import Question, Situation, discussed
 from guardrails.dose_findings import sentence_block
+from guardrails.dose_intervals import Interval, intervals, of_kind
 from guardrails.dose_quoted import quoted_conflict
 from guardrails.dose_rules import Modification
 from guardrails.dose_table import DoseTable
@@ -68,7 +69,8 @@ def check_modifications(
     findings: list[Finding] = []
     read = discussed(sentences, asked, drugs, lexicon, measures, worth=_STANCE.search)
     for sentence, _, drug, situation in read:
-        own = [r for r in table.modifications if r.drug == drug]
+        resolved = _resolution(sentence, asked)
+        own = _timed([r for r in table.modifications if r.drug == drug], resolved)
         matched = {r.id: situation.match(r.criterion) for r in own}
         rows = [r for r in own if matched[r.id]]
         unsure = [r for r in own if matched[r.id] is None]
@@ -82,11 +84,37 @@ def check_modifications(
         # Graded rows decide only together: _judge needs them to agree on what to do.
         decided = bool(graded) if not measured else not unsure and len(measured) == len(rows)
         found = _judge(sentence, judged, name, table, drug, decided) if judged else []
+        if resolved is not None and any(r.resolved for r in judged):
+            found = [_took(f, resolved) for f in found]
         if not found and situation.alone:
             found = _check_quoted(sentence, own, situation, measures, name)
         topical = [r for r in own if situation.shares(r.criterion)]
         findings.extend(found or _check_recheck(sentence, [*rows, *unsure] or topical, name))
     return findings
+
+
+def _resolution(sentence: AnswerSentence, asked: Question) -> Interval | None:
+    """How long the toxicity took to resolve: the sentence's own words, else the question's."""
+    said = of_kind(intervals(sentence.claim), "to-resolve") or of_kind(
+        list(asked.intervals), "to-resolve"
+    )
+    return said[0] if len(said) == 1 else None
+
+
+def _timed(rows: list[Modification], resolved: Interval | None) -> list[Modification]:
+    """The rows a resolution time leaves: those whose `resolved` condition it meets. Without
+    one, a row that discontinues only past a time is left out (it would decide alone)."""
+    kept = []
+    for row in rows:
+        met = row.resolved.allows(resolved.days) if row.resolved and resolved else None
+        if row.resolved is None or met or (met is None and row.action != "discontinue"):
+            kept.append(row)
+    return kept
+
+
+def _took(finding: Finding, resolved: Interval) -> Finding:
+    message = f"{finding.message.rstrip('.')} (it took {resolved.text} to resolve)."
+    return finding.model_copy(update={"message": message})
 
 
 def _judge(

@@ -18,7 +18,9 @@ __all__ = [
     "Adjustment",
     "Administration",
     "Measure",
+    "Missed",
     "Modification",
+    "Resolved",
     "schema_problems",
 ]  # schema_problems: weights.py
 
@@ -40,6 +42,76 @@ class Measure(Strict):
     high: float | None = None
 
 
+class Resolved(Strict):
+    """How long the reaction took to resolve, from onset, for a modification row to apply
+    (ENHERTU: 'resolved in 28 days or less' keeps the dose, 'more than 28 days' lowers it)."""
+
+    at_most_days: float | None = Field(None, gt=0, description="resolved in this many or fewer")
+    over_days: float | None = Field(None, gt=0, description="resolved in more than this many")
+
+    @model_validator(mode="after")
+    def _one(self) -> Resolved:
+        if (self.at_most_days is None) == (self.over_days is None):
+            raise ValueError("give one of 'at_most_days' or 'over_days'")
+        return self
+
+    @property
+    def limit(self) -> float:
+        return self.at_most_days if self.at_most_days is not None else self.over_days  # type: ignore[return-value]
+
+    def allows(self, days: tuple[float, float]) -> bool | None:
+        """Whether a resolution time of `days` (low, high) meets the condition: None when the
+        span lies on both sides of the limit."""
+        inside = [d <= self.limit for d in days]
+        if all(inside) or not any(inside):
+            return inside[0] == (self.at_most_days is not None)
+        return None
+
+    def describe(self) -> str:
+        if self.at_most_days is not None:
+            return f"resolved in {self.limit:g} days or less"
+        return f"resolved in more than {self.limit:g} days"
+
+
+class Missed(Strict):
+    """What a dose row's label gives when a dose is missed or delayed (`missed:` on a row): the
+    missed dose as soon as possible, and past `weeks` the loading row `reload` again first."""
+
+    reload: str | None = Field(
+        None, description="id of the loading row given again past `weeks`; omitted: never re-loaded"
+    )
+    weeks: float | None = Field(None, gt=0, description="the delay that brings the reload")
+    counted: Literal["since-last-dose", "past-due"] = Field(
+        "since-last-dose",
+        description="`weeks` counted from the last dose given, or from the date the missed one "
+        "was due",
+    )
+    bound: Literal["at-least", "more-than"] = Field(
+        "at-least", description="'6 weeks or more' (at-least) or 'more than one week'"
+    )
+    except_with: tuple[LexiconId, ...] = Field(
+        (), description="partners whose own label gives another rule: named, this one is silent"
+    )
+    sources: tuple[str, ...] = Field(min_length=1, description="source ids that state the rule")
+
+    @model_validator(mode="after")
+    def _together(self) -> Missed:
+        if (self.reload is None) != (self.weeks is None):
+            raise ValueError("give 'reload' (a loading row id) together with 'weeks'")
+        return self
+
+    def reloads(self, days_late: tuple[float, float], interval_days: float) -> bool | None:
+        """Whether a dose `days_late` past its due date (low, high) brings the reload; None when
+        the span lies on both sides of the threshold. A row dosed every `interval_days` was
+        due that long after the last dose."""
+        if self.weeks is None:
+            return False
+        shift = interval_days if self.counted == "since-last-dose" else 0.0
+        threshold = self.weeks * 7 - shift
+        past = [d >= threshold if self.bound == "at-least" else d > threshold for d in days_late]
+        return past[0] if all(past) or not any(past) else None
+
+
 class Modification(_Rule):
     """One row of a label's dose-modification table: an adverse reaction at a grade or
     threshold, and the action."""
@@ -47,6 +119,9 @@ class Modification(_Rule):
     reaction: str
     criterion: str
     measure: Measure | None = None
+    resolved: Resolved | None = Field(
+        None, description="how long the reaction took to resolve for the row to apply"
+    )
     action: Literal["hold", "reduce", "discontinue", "continue"]
     resume_when: str = ""
     resume_level: Literal["same", "one-lower", "n/a"] = "n/a"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from guardrails.dose_file import SCHEDULES, BodySize, DoseEntry, DoseFile, parse_days
-from guardrails.dose_rules import Adjustment, Administration, Modification
+from guardrails.dose_rules import Adjustment, Administration, Missed, Modification
 from guardrails.lexicon import Lexicon
 from guardrails.schema import duplicates, parse
 from guardrails.yamlio import read_yaml
@@ -45,6 +45,7 @@ class DoseRow:
     reescalation: bool = True  # False: a reduced dose is never increased again
     administration: Administration | None = None  # how long one administration takes
     food: str | None = None  # fasting | fed | any: how an oral dose is taken with meals
+    missed: Missed | None = None  # what the label gives after a missed or delayed dose
 
     @property
     def intermittent(self) -> bool:
@@ -123,6 +124,9 @@ class DoseTable:
         rows = tuple(_row(entry) for entry in spec.doses)
         return cls(rows, spec.plausible_body, spec.modifications, spec.adjustments)
 
+    def row(self, row_id: str) -> DoseRow | None:
+        return next((r for r in self.rows if r.id == row_id), None)
+
     def rows_for(self, drug: str) -> list[DoseRow]:
         return [row for row in self.rows if row.drug == drug]
 
@@ -155,4 +159,5 @@ def _row(entry: DoseEntry) -> DoseRow:
         reescalation=entry.reescalation,
         administration=entry.administration,
         food=entry.food,
+        missed=entry.missed,
     )

@@ -16,6 +16,7 @@ from guardrails.dose_conditions import Question
 from guardrails.dose_food import check_food
 from guardrails.dose_levels import check_levels
 from guardrails.dose_mentions import find_doses
+from guardrails.dose_missed import check_missed
 from guardrails.dose_modifications import check_modifications
 from guardrails.dose_reescalation import check_reescalation
 from guardrails.doses import check_doses
@@ -47,7 +48,7 @@ def review(
     findings: list[Finding] = []
     findings.extend(check_doses(mentions, rules.doses, rules.lexicon, context))
     findings.extend(check_reescalation(sentences, rules.doses, rules.lexicon))
-    asked = Question.read(question, rules.lexicon, rules.measures)  # read once for the four
+    asked = Question.read(question, rules.lexicon, rules.measures)  # read once for the checks
     findings.extend(
         check_modifications(sentences, asked, rules.doses, rules.lexicon, rules.measures)
     )
@@ -58,6 +59,7 @@ def review(
     products = rules.dose_vocabulary.products
     findings.extend(check_administration(sentences, asked, rules.doses, rules.lexicon, products))
     findings.extend(check_food(sentences, asked, rules.doses, rules.lexicon))
+    findings.extend(check_missed(sentences, asked, mentions, rules.doses, rules.lexicon))
     findings.extend(check_pathway(sentences, context, rules.pathway, rules.lexicon))
     if grounded:
         derived = derived_numbers(context, rules.doses, f"{question}\n{text}", rules.facts.measured)

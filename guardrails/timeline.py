@@ -3,12 +3,15 @@ therapies given and progressed on in the metastatic setting.
 
     interval_since("relapsed 4 months after finishing adjuvant trastuzumab", 0, [], adjuvant).value
     # -> 4.0
+    durations("missed by more than one week")[0].days  # (7.0, inf): past 7 days
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from guardrails.lexicon import ConceptKind, Lexicon
@@ -53,10 +56,26 @@ _QUANTITY = (
     r"(?P<n>\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _WORDS), key=len, reverse=True)) + r")"
 )
 _DURATION = re.compile(
-    rf"(?P<bound>more than|over|>|less than|under|<|within|about|approximately|~)?\s*{_QUANTITY}"
+    rf"(?P<bound>more than|longer than|over|beyond|at least|>|less than|shorter than|fewer than|"
+    rf"under|up to|<|within|about|approximately|~)?\s*{_QUANTITY}"
     r"[\s-]*(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|y)\b",
     re.I,
 )
+# "6 weeks or more", "28 days or less": a bound written after the duration.
+_BOUNDED = re.compile(
+    _DURATION.pattern + r"(?:\s+or\s+(?P<tail>more|longer|greater|less|fewer|shorter))?", re.I
+)
+_DAYS = {
+    "day": 1.0,
+    "week": 7.0,
+    "wk": 7.0,
+    "month": 30.4,
+    "mo": 30.4,
+    "year": 365.0,
+    "yr": 365.0,
+    "y": 365.0,
+}
+_EPSILON = 1e-6  # "more than 7 days": past 7, however little
 _RELATION_AFTER = re.compile(r"^\s*(?:after|since|following|post|from|of)\b", re.I)
 _LATER = re.compile(
     r"^\s*(?:later|ago|afterwards|after (?:that|completion|finishing|completing|stopping))\b", re.I
@@ -155,10 +174,51 @@ def interval_since(
     return Fact()
 
 
-def _months(match: re.Match[str]) -> float:
+@dataclass(frozen=True)
+class Duration:
+    """A length of time a text states, in days: `days` is (low, high), the same number twice
+    for "6 weeks", open-ended for "6 weeks or more" (6 * 7, inf) and "within 3 weeks" (0, 21)."""
+
+    start: int
+    end: int
+    days: tuple[float, float]
+    text: str
+
+
+def durations(text: str) -> list[Duration]:
+    """Every duration of `text` with its bound: before it ("more than", "within", "under") or
+    after it ("or more", "or less")."""
+    found = []
+    for match in _BOUNDED.finditer(text):
+        days = _number(match) * _DAYS.get(_unit(match), _DAYS.get(_unit(match)[:2], 1.0))
+        bound = (match.group("bound") or "").lower()
+        tail = (match.group("tail") or "").lower()
+        low, high = days, days
+        if bound in ("more than", "longer than", "over", "beyond", ">"):
+            low, high = days + _EPSILON, math.inf
+        elif bound in ("less than", "shorter than", "fewer than", "under", "<"):
+            low, high = 0.0, days - _EPSILON
+        elif bound in ("within", "up to") or tail in ("less", "fewer", "shorter"):
+            low = 0.0
+        elif bound == "at least" or tail:
+            high = math.inf
+        start = match.start() + len(match.group()) - len(match.group().lstrip())
+        found.append(Duration(start, match.end(), (low, high), text[start : match.end()]))
+    return found
+
+
+def _number(match: re.Match[str]) -> float:
     raw = match.group("n").lower()
-    number = float(raw) if raw[0].isdigit() else float(_WORDS[raw])
-    unit = match.group("unit").lower().rstrip("s")
+    return float(raw) if raw[0].isdigit() else float(_WORDS[raw])
+
+
+def _unit(match: re.Match[str]) -> str:
+    return match.group("unit").lower().rstrip("s")
+
+
+def _months(match: re.Match[str]) -> float:
+    number = _number(match)
+    unit = _unit(match)
     months = number * _UNIT_MONTHS.get(unit, _UNIT_MONTHS.get(unit[:2], 1.0))
     bound = (match.group("bound") or "").lower()
     if bound in ("more than", "over", ">"):

@@ -18,6 +18,7 @@ from guardrails.dose_table import PER_KG, PER_M2, SCHEDULES, DoseRow
 from guardrails.errors import CairnError, RulesError
 from guardrails.rules import RuleBook
 from ingest.corpus_info import CorpusInfo
+from ingest.corpus_intervals import intervals_in_sources
 from ingest.rule_files import load_rulebook
 from ingest.sources import LoadedSource, SourceLimits, load_sources
 
@@ -46,6 +47,7 @@ def check_corpus(folder: Path, limits: SourceLimits | None = None) -> tuple[list
     problems.extend(_unknown_sources(rules, set(texts), folder / "rules"))
     problems.extend(_doses_in_sources(rules, texts, folder / "rules" / "doses.yaml"))
     problems.extend(_times_in_sources(rules, texts, folder / "rules" / "doses.yaml"))
+    problems.extend(intervals_in_sources(rules, texts, folder / "rules" / "doses.yaml", _mentions))
     problems.extend(_doses_against_facts(rules, folder / "rules"))
     problems.extend(_populations_against_facts(rules, texts))
     try:

@@ -146,3 +146,44 @@ def test_a_quoted_threshold_is_checked_where_the_table_continues(
     answer: str, expected: list[str]
 ) -> None:
     assert ids("Zorbatinib and widget counts?", answer) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "expected"),
+    [  # grade 2 widgetitis: the same dose if resolved in 14 days or less, else one level lower
+        (
+            "Grade 2 widgetitis on zorbatinib took 3 weeks to resolve. Restart dose?",
+            "Resume zorbatinib at 150 mg twice daily once the widgetitis has resolved.",
+            ["doses.modification"],
+        ),
+        (
+            "Grade 2 widgetitis on zorbatinib resolved after 10 days. Restart dose?",
+            "Resume zorbatinib one dose level lower once the widgetitis has resolved.",
+            ["doses.modification"],
+        ),
+        (
+            "Grade 2 widgetitis on zorbatinib took 3 weeks to resolve. Restart dose?",
+            "Resume zorbatinib one dose level lower once the widgetitis has resolved.",
+            [],
+        ),
+        (
+            "Grade 2 widgetitis on zorbatinib resolved after 10 days. Restart dose?",
+            "Resume zorbatinib at the same dose once the widgetitis has resolved.",
+            [],
+        ),
+        (  # no resolution time: the rows disagree and decide nothing
+            "Grade 2 widgetitis on zorbatinib. Restart dose?",
+            "Resume zorbatinib at the same dose once the widgetitis has resolved.",
+            [],
+        ),
+        (  # the sentence's own time is a quoted rule
+            "Grade 2 widgetitis on zorbatinib took 3 weeks to resolve.",
+            "If the widgetitis resolved in 14 days or less, zorbatinib resumes at the same dose.",
+            [],
+        ),
+    ],
+)
+def test_resume_level_follows_how_long_the_toxicity_took_to_resolve(
+    question: str, answer: str, expected: list[str]
+) -> None:
+    assert ids(question, answer) == expected

@@ -84,3 +84,35 @@ def test_a_quoted_lvef_threshold_where_the_label_continues_is_blocked() -> None:
     question = "At what LVEF do I hold T-DM1?"
     assert ids(question, "Hold T-DM1 when the LVEF falls below 50%.") == ["doses.modification"]
     assert ids(question, "Hold T-DM1 when the LVEF falls below 40%.") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "expected"),
+    [  # ENHERTU: grade 1 ILD resolved in 28 days or less keeps the dose, later one level lower
+        (
+            "Asymptomatic grade 1 ILD on T-DXd took 6 weeks to resolve. Restart dose?",
+            "Once grade 1 ILD has resolved to grade 0, T-DXd can be resumed at 5.4 mg/kg every "
+            "3 weeks, whatever the time it took to resolve.",
+            ["doses.modification"],
+        ),
+        (
+            "Asymptomatic grade 1 ILD on T-DXd took 6 weeks to resolve. Restart dose?",
+            "Resume T-DXd one dose level lower, at 4.4 mg/kg, once the grade 1 ILD has resolved.",
+            [],
+        ),
+        (
+            "Grade 1 ILD on T-DXd resolved after 2 weeks. Restart dose?",
+            "Resume T-DXd at 5.4 mg/kg once the grade 1 ILD has resolved.",
+            [],
+        ),
+        (
+            "Grade 1 ILD on T-DXd resolved after 2 weeks. Restart dose?",
+            "Resume T-DXd one dose level lower, at 4.4 mg/kg, once the grade 1 ILD has resolved.",
+            ["doses.modification"],
+        ),
+    ],
+)
+def test_resume_follows_how_long_the_toxicity_took_to_resolve(
+    question: str, answer: str, expected: list[str]
+) -> None:
+    assert ids(question, answer) == expected

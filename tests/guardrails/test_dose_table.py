@@ -125,3 +125,26 @@ def test_a_compound_row_has_one_amount_per_part(table: DoseTable) -> None:
 
 def test_rows_for_a_drug(table: DoseTable) -> None:
     assert [r.id for r in table.rows_for("pertuzumab")] == ["pertuzumab-loading", "pertuzumab"]
+
+
+def test_a_missed_rule_loads_with_its_threshold(table: DoseTable) -> None:
+    rule = row(table, "pertuzumab").missed
+    assert rule is not None and (rule.reload, rule.weeks, rule.bound) == (
+        "pertuzumab-loading",
+        6,
+        "at-least",
+    )
+    assert rule.reloads((28.0, 28.0), 21.0) is True  # 7 weeks since the last 3-weekly dose
+    assert rule.reloads((7.0, 7.0), 21.0) is False  # 4 weeks since it
+    assert rule.reloads((0.0, 40.0), 21.0) is None  # could be either
+
+
+def test_a_missed_rule_needs_its_weeks_with_its_reload(lexicon: Lexicon) -> None:
+    found = problems(lexicon, missed={"reload": "x", "sources": ["label-tucatinib"]})
+    assert len(found) == 1 and "give 'reload' (a loading row id) together with 'weeks'" in found[0]
+
+
+def test_a_missed_rule_must_reload_a_loading_row_of_its_drug(lexicon: Lexicon) -> None:
+    missed = {"reload": "tucatinib", "weeks": 6, "sources": ["label-tucatinib"]}
+    found = problems(lexicon, missed=missed)
+    assert len(found) == 1 and "missed.reload 'tucatinib' is not a loading row" in found[0]

@@ -51,7 +51,7 @@ def test_every_problem_of_a_malformed_dose_table_is_listed_with_its_fix(tmp_path
     assert load_problems(tmp_path, "doses.yaml", BROKEN_DOSES) == [
         f"{path}:7: doses[0] ('zorbatinib'): unknown field 'schedul'; did you mean 'schedule'? "
         "(allowed: administration, amount, cycle_days, cycle_length_days, drug, food, id, "
-        "indication, maximum, note, other_indication, partners, phase, range, reductions, "
+        "indication, maximum, missed, note, other_indication, partners, phase, range, reductions, "
         "reescalation, "
         "route, schedule, section, sources, unit)",
         f"{path}:2: doses[0] ('zorbatinib'): missing field 'schedule'",

@@ -1,3 +1,4 @@
+import math
 from pathlib import Path
 from typing import Any
 
@@ -7,7 +8,7 @@ from guardrails.fact_reading import read_fact
 from guardrails.facts import FactSchema
 from guardrails.lexicon import Lexicon
 from guardrails.records import Fact, FactStatus
-from guardrails.timeline import lines_and_therapies
+from guardrails.timeline import durations, lines_and_therapies
 
 LEXICON = Path(__file__).resolve().parents[2] / "corpus" / "rules" / "lexicon.yaml"
 INTERVAL = FactSchema.load(LEXICON.parent / "facts.yaml").role("relapse_interval")
@@ -160,3 +161,22 @@ def test_a_therapy_asked_about_is_not_a_therapy_given(
 def test_a_therapy_named_before_the_words_of_its_failure_was_given(lexicon: Lexicon) -> None:
     _, priors, progressed = lines_and_therapies("THP and T-DM1 both failed", 0, lexicon)
     assert priors == progressed == ["thp", "trastuzumab-emtansine"]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("7 weeks since the last dose", (49.0, 49.0)),
+        ("missed by one week or less", (0.0, 7.0)),
+        ("6 weeks or more between two injections", (42.0, math.inf)),
+        ("resolved in more than 28 days", (28.000001, math.inf)),
+        ("it took longer than 28 days", (28.000001, math.inf)),
+        ("recovered within 3 weeks", (0.0, 21.0)),
+        ("less than 6 weeks", (0.0, 41.999999)),
+    ],
+)
+def test_durations_read_the_length_in_days_with_its_bound(
+    text: str, days: tuple[float, float]
+) -> None:
+    (duration,) = durations(text)
+    assert duration.days == pytest.approx(days)

@@ -171,3 +171,28 @@ def test_an_administration_time_that_no_cited_source_states(mini_corpus: Path) -
         "dose row 'velmab-loading': administration time 47 minutes does not appear" in p
         for p in problems
     )
+
+
+def test_a_missed_dose_delay_that_no_cited_source_states(mini_corpus: Path) -> None:
+    edit(mini_corpus / "rules" / "doses.yaml", "weeks: 6,", "weeks: 5,")
+    problems, _ = check_corpus(mini_corpus)
+    assert any("dose row 'velmab': missed.weeks 5 does not appear" in p for p in problems)
+
+
+def test_a_missed_dose_rule_citing_an_unknown_source(mini_corpus: Path) -> None:
+    edit(
+        mini_corpus / "rules" / "doses.yaml",
+        "weeks: 6, sources: [zorbatinib-label]",
+        "weeks: 6, sources: [ghost-label]",
+    )
+    problems, _ = check_corpus(mini_corpus)
+    assert any("'velmab': missed cites source id 'ghost-label'" in p for p in problems)
+
+
+def test_a_resolution_time_that_no_cited_source_states(mini_corpus: Path) -> None:
+    edit(mini_corpus / "rules" / "doses.yaml", "at_most_days: 14", "at_most_days: 10")
+    problems, _ = check_corpus(mini_corpus)
+    assert any(
+        "rule 'zorbatinib-widgetitis-grade-2': resolved 10 days does not appear" in p
+        for p in problems
+    )
