@@ -28,9 +28,11 @@ from guardrails.records import Finding
 _DIGIT = re.compile(r"\d")  # a sentence without a number gives no dose (a cheap test first)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
-# What says a dose is the adjusted one ('is reduced to', 'start at'), read before the amount.
+# What says a dose is the one for the condition, read before the amount: changed ('is reduced
+# to', 'start at') or kept ('stays at', 'remains at', 'is kept at': no adjustment, a claim too).
 _CHANGED = re.compile(
-    r"\b(?:reduc\w*|lower\w*|decreas\w*|adjust\w*|start(?:s|ed|ing)?\s+(?:it\s+)?at)\b",
+    r"\b(?:reduc\w*|lower\w*|decreas\w*|adjust\w*|start(?:s|ed|ing)?\s+(?:it\s+)?at"
+    r"|(?:stay\w*|remain\w*|kept|keep\w*|left|leave\w*)\s+(?:\w+\s+){0,2}at)\b",
     re.IGNORECASE,
 )
 

@@ -36,8 +36,12 @@ _WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
 # toxicity'): a sentence sharing only these is not about the row's reaction.
 _UNSPECIFIC = frozenset(
     "any adverse reaction toxicity toxicitie other non severe related treatment "
-    "event events day dose doses consecutive held except not".split()
+    "event events day dose doses consecutive held except not for and the".split()
 )
+_PARTNER = re.compile(r"\b(?:with|plus|and)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# British spellings read as American ones ('diarrhoea', 'anaemia', 'oedema'), on both sides.
+_US_SPELLING = re.compile(r"(?<=[a-z])[ao]e(?=[a-z])|\b[ao]e(?=d)")
+_ALTERNATIVES = re.compile(r"\s*(?:/|,|;|\bor\b)\s*")
 # A change from baseline in a criterion ("absolute fall from baseline 10 to 20 points") and in a
 # situation ("down 12 points", "a 15-point drop"): read apart from the measure's own value.
 _CHANGE = re.compile(
@@ -146,7 +150,7 @@ class Situation:
         the diarrhea recovers' after 'grade 3 diarrhea'), not only a word of its criterion."""
         if not self.grade or self.measures.fits(self.grade, criterion) is not True:
             return False
-        return bool(_topic(reaction) - _UNSPECIFIC & self.said)
+        return names_reaction(reaction, self.said)
 
     def shares(self, criterion: str) -> bool:
         """Whether the situation names a word of the criterion ('LVEF'): its topic."""
@@ -191,6 +195,17 @@ class Situation:
         }
 
 
+def names_reaction(reaction: str, words: frozenset[str]) -> bool:
+    """Whether `words` name a reaction: at least half the specific words of one of its
+    alternatives ('interstitial lung disease / pneumonitis': 'pneumonitis', or 'lung disease',
+    but not 'disease' alone, which a sentence on 'disease progression' also has)."""
+    for alternative in _ALTERNATIVES.split(_outside_parentheses(reaction)):
+        specific = _topic(alternative) - _UNSPECIFIC
+        if specific and 2 * len(specific & words) >= len(specific):
+            return True
+    return False
+
+
 def _within(value: float, text: str) -> bool:
     bound = _BOUND.search(text)
     if bound is None:
@@ -227,15 +242,22 @@ def _change_of(criterion: str) -> tuple[str, str, bool] | None:
 
 def _stems(text: str) -> list[str]:
     """Content words, lower-cased, a plural 's' dropped ('inhibitors' is 'inhibitor')."""
-    words = _WORD.findall(text.lower().replace("/", " "))
+    words = _WORD.findall(_US_SPELLING.sub("e", text.lower().replace("/", " ")))
     return [w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w not in _GENERIC]
 
 
-def discussed_drug(claim: str, question: Question, drugs: set[str], lexicon: Lexicon) -> str | None:
+def discussed_drug(
+    claim: str, question: Question, drugs: set[str], lexicon: Lexicon, subject: bool = False
+) -> str | None:
     """The one drug of `drugs` a sentence is about: the one it names, or, when it names no
-    drug at all, the one the question names."""
-    named = list(dict.fromkeys(m.concept_id for m in lexicon.find(claim)))
+    drug at all, the one the question names. With `subject`, a sentence naming several is
+    about the first one no 'with', 'plus' or 'and' introduces ('restart X at ... with Y')."""
+    found = lexicon.find(claim)
+    named = list(dict.fromkeys(m.concept_id for m in found))
     own = [c for c in named if c in drugs]
+    if len(own) > 1 and subject:
+        heads = [m.concept_id for m in found if not _PARTNER.search(claim[: m.start])]
+        own = [c for c in dict.fromkeys(heads) if c in drugs][:1]
     if own:
         return own[0] if len(own) == 1 else None
     if named:
@@ -254,6 +276,7 @@ def discussed(
     lexicon: Lexicon,
     measures: Measures,
     worth: Callable[[str], _Found],
+    subject: bool = False,
 ) -> Iterator[tuple[AnswerSentence, _Found, str, Situation]]:
     """The sentences worth reading (`worth` of the claim is truthy: a cue, the amounts it
     gives) that are about one drug of `drugs`: each with what `worth` found, the drug and its
@@ -262,6 +285,6 @@ def discussed(
         found = worth(sentence.claim)
         if not found:
             continue
-        drug = discussed_drug(sentence.claim, asked, drugs, lexicon)
+        drug = discussed_drug(sentence.claim, asked, drugs, lexicon, subject)
         if drug is not None:
             yield sentence, found, drug, Situation.of(asked, sentence.claim, measures)

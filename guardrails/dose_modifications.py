@@ -8,7 +8,8 @@ For the rows the situation meets (`dose_conditions.py`): a hold, resumption or r
 the label discontinues; a hold where it continues; the same dose where it resumes one level
 lower, or a reduction where it keeps the dose; a re-check interval the label does not give.
 Rows that disagree among themselves (a criterion Cairn reads only in part) decide nothing but
-a discontinuation.
+a discontinuation. A restart at the same dose after a reaction named only in words ('decreased
+LVEF', no value) is judged by `dose_resume.py`.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import re
 from collections.abc import Sequence
 
 from guardrails.answer import AnswerSentence
-from guardrails.dose_conditions import Question, Situation, discussed
+from guardrails.dose_conditions import Question, Situation, discussed, discussed_drug
 from guardrails.dose_findings import sentence_block
 from guardrails.dose_intervals import Interval, intervals, of_kind
 from guardrails.dose_quoted import quoted_conflict
+from guardrails.dose_resume import lower_levels, restarts, resumed_rows
 from guardrails.dose_rules import Modification
 from guardrails.dose_table import DoseTable
 from guardrails.lexicon import Lexicon
@@ -67,14 +69,19 @@ def check_modifications(
 ) -> list[Finding]:
     drugs = {m.drug for m in table.modifications}
     findings: list[Finding] = []
-    read = discussed(sentences, asked, drugs, lexicon, measures, worth=_STANCE.search)
+    read = discussed(sentences, asked, drugs, lexicon, measures, _STANCE.search, subject=True)
     for sentence, _, drug, situation in read:
         resolved = _resolution(sentence, asked)
         own = _timed([r for r in table.modifications if r.drug == drug], resolved)
+        name = lexicon.label(drug)
+        if discussed_drug(sentence.claim, asked, drugs, lexicon) is None:
+            # Several drugs named: only a restart of the first ('restart X ... with Y') is read;
+            # a label sentence on reduction steps 'with Y' states no action for this patient.
+            findings.extend(_check_restart(sentence, own, situation, table, drug, name))
+            continue
         matched = {r.id: situation.match(r.criterion) for r in own}
         rows = [r for r in own if matched[r.id]]
         unsure = [r for r in own if matched[r.id] is None]
-        name = lexicon.label(drug)
         # What to do is judged for this patient's measured values, or for a toxicity grade
         # with its reaction named in the sentence ('for grade 3 neutropenia'; a quoted rule is
         # judged by its own grade), never for a threshold the sentence quotes or words alone.
@@ -88,6 +95,8 @@ def check_modifications(
             found = [_took(f, resolved) for f in found]
         if not found and situation.alone:
             found = _check_quoted(sentence, own, situation, measures, name)
+        if not found and not judged:
+            found = _check_restart(sentence, own, situation, table, drug, name)
         topical = [r for r in own if situation.shares(r.criterion)]
         findings.extend(found or _check_recheck(sentence, [*rows, *unsure] or topical, name))
     return findings
@@ -131,8 +140,8 @@ def _judge(
         "discontinue": _stated(_DISCONTINUE, text),
         "hold": _stated(_HOLD, text),
         "resume": _stated(_RESUME, text),
-        "same": _stated(_SAME, text) or _resumes_at(text, table, drug, reduced=False),
-        "reduce": _stated(_REDUCE, text) or _resumes_at(text, table, drug, reduced=True),
+        "same": _says_same(text, table, drug),
+        "reduce": _says_reduced(text, table, drug),
     }
     stops = [r for r in rows if r.action == "discontinue"]
     if stops and not says["discontinue"] and (says["hold"] or says["resume"] or says["reduce"]):
@@ -155,6 +164,27 @@ def _judge(
     ):
         return [_finding(sentence, f"{name} resumes at the same dose after {_what(rows)}", rows)]
     return _check_recheck(sentence, rows, name)
+
+
+def _check_restart(
+    sentence: AnswerSentence,
+    rows: list[Modification],
+    situation: Situation,
+    table: DoseTable,
+    drug: str,
+    name: str,
+) -> list[Finding]:
+    """'Restart lapatinib at the same 1,250 mg' after a reaction the question names in words
+    ('decreased LVEF', 'grade 3 diarrhoea') whose rows all restart one level lower."""
+    text = sentence.claim
+    if not restarts(text) or not _says_same(text, table, drug) or _says_reduced(text, table, drug):
+        return []
+    lower = resumed_rows(rows, situation)
+    if not lower:
+        return []
+    level = lower_levels(table, drug)
+    message = f"{name} restarts one dose level lower{level} after {_what(lower)}"
+    return [_finding(sentence, message, lower)]
 
 
 def _check_quoted(
@@ -203,6 +233,16 @@ def _check_recheck(sentence: AnswerSentence, rows: list[Modification], name: str
 
 def _days(match: re.Match[str]) -> int:
     return int(match.group(1)) * _DAYS[match.group(2).lower()]
+
+
+def _says_same(text: str, table: DoseTable, drug: str) -> bool:
+    """'at the same dose', 'resume at 1,250 mg' (a starting dose of the drug)."""
+    return _stated(_SAME, text) or _resumes_at(text, table, drug, reduced=False)
+
+
+def _says_reduced(text: str, table: DoseTable, drug: str) -> bool:
+    """'one dose level lower', 'resume at 1,000 mg' (a reduction level of the drug)."""
+    return _stated(_REDUCE, text) or _resumes_at(text, table, drug, reduced=True)
 
 
 def _stated(pattern: re.Pattern[str], text: str) -> bool:

@@ -71,7 +71,8 @@ REDUCED = Folded(
     r"de-escalat|"
     r"if .{0,40}not tolerated|cannot tolerate|not tolerate|intoleran|"
     r"discontinu\w*\b[^.]{0,30}\bif\b|"
-    r"first to|then to|second reduction|hepatic impairment|child-pugh|inhibitor"
+    r"first to|then to|second reduction|hepatic impairment|child-pugh|inhibitor|"
+    r"restart\w* at|resum\w* at|re-?introduc\w* at"
 )
 UPPER = Folded(
     r"up to|maximum|\bmax\b|escalat\w*(?: to)?|no more than|not exceed|above|increased? to"

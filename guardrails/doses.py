@@ -19,6 +19,7 @@ from guardrails.arithmetic import check_total
 from guardrails.dose_findings import block, expected, fmt, info, same_number
 from guardrails.dose_fit import check_compound, check_context, check_cycle, check_maximum
 from guardrails.dose_mentions import DoseMention
+from guardrails.dose_reductions import check_reduction, is_reduction_target
 from guardrails.dose_table import PER_KG, PER_M2, SCHEDULES, DoseRow, DoseTable
 from guardrails.lexicon import Lexicon
 from guardrails.records import Finding, PatientContext
@@ -66,6 +67,8 @@ def _check(
         return check_compound(mention, name, same_unit)
     if mention.upper_bound:
         return check_maximum(mention, name, same_unit)
+    if is_reduction_target(mention) and (stepped := check_reduction(mention, name, same_unit)):
+        return stepped
     matched = [r for r in same_unit if _allows(r, mention)]
     if not matched:
         return _no_match(mention, name, rows, same_unit, table, lexicon)

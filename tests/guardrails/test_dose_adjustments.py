@@ -118,3 +118,6 @@ def test_a_sentence_naming_two_drugs_is_judged_by_the_drug_each_amount_belongs_t
     assert found(wrong) == ["doses.adjustment"]
     assert found(wrong.replace("150 mg", "50 mg")) == []
     assert found("Zorbatinib with velmab is reduced from 150 mg to 50 mg twice daily.") == []
+    kept = "In severe hepatic impairment, zorbatinib with velmab stays at 150 mg twice daily."
+    assert found(kept) == ["doses.adjustment"]  # kept at the usual dose is a claim too
+    assert found(kept.replace("150 mg", "50 mg")) == []

@@ -31,3 +31,37 @@ def test_a_dose_under_an_adjusted_condition_must_be_the_labels_adjusted_dose(
 def test_the_usual_dose_beside_the_labels_adjusted_one_passes() -> None:
     answer = "Tucatinib is 300 mg twice daily; in Child-Pugh C it starts at 200 mg twice daily."
     assert ids("Tucatinib in severe hepatic impairment?", answer) == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Lapatinib stays at 1,250 mg once daily with capecitabine.", ["doses.adjustment"]),
+        (
+            "Lapatinib remains at the usual 1,250 mg once daily with capecitabine.",
+            ["doses.adjustment"],
+        ),
+        ("Lapatinib is reduced to 750 mg once daily with capecitabine.", []),
+        ("Lapatinib stays at 750 mg once daily with capecitabine.", []),
+    ],
+)
+def test_a_dose_kept_in_severe_hepatic_impairment_is_judged(
+    answer: str, expected: list[str]
+) -> None:
+    """Lapatinib with capecitabine in Child-Pugh C is 750 mg (label section 2.2): a sentence
+    naming both drugs that keeps 1,250 mg is read by the amount's own drug."""
+    from guardrails.answer import parse_answer
+    from guardrails.dose_conditions import Question
+    from guardrails.dose_mentions import find_doses
+    from tests.guardrails.dose_checks import rules_at
+
+    rules = rules_at(CORPUS_RULES)
+    sentences = parse_answer(answer)
+    mentions = find_doses(sentences, rules.lexicon, rules.dose_vocabulary)
+    asked = Question.read(
+        "Severe hepatic impairment (Child-Pugh C) on lapatinib with capecitabine. Dose?",
+        rules.lexicon,
+        rules.measures,
+    )
+    hits = check_adjustments(sentences, asked, rules.doses, rules.lexicon, rules.measures, mentions)
+    assert [f.rule_id for f in hits] == expected
