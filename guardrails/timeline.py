@@ -57,7 +57,7 @@ _QUANTITY = (
 )
 _DURATION = re.compile(
     rf"(?P<bound>more than|longer than|over|beyond|at least|>|less than|shorter than|fewer than|"
-    rf"under|up to|<|within|about|approximately|~)?\s*{_QUANTITY}"
+    rf"under|up to|<|within|about|approximately|~)?\s*(?<![\w.]){_QUANTITY}"
     r"[\s-]*(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?|y)\b",
     re.I,
 )

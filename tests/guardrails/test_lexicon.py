@@ -23,6 +23,20 @@ def test_every_name_of_tdxd_is_one_concept(lexicon: Lexicon) -> None:
     assert len(ids(lexicon, text)) == 6
 
 
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("deruxtecan reduction levels", "trastuzumab-deruxtecan"),
+        ("emtansine", "trastuzumab-emtansine"),
+    ],
+)
+def test_an_antibody_drug_conjugate_named_by_its_payload_alone(
+    lexicon: Lexicon, text: str, concept: str
+) -> None:
+    """Clinicians and models shorten the conjugates to their payload: its doses are that drug's."""
+    assert [m.concept_id for m in lexicon.find(text)] == [concept]
+
+
 def test_longest_name_wins_over_its_prefix(lexicon: Lexicon) -> None:
     assert ids(lexicon, "ado-trastuzumab emtansine then trastuzumab") == [
         "trastuzumab-emtansine",

@@ -180,3 +180,9 @@ def test_durations_read_the_length_in_days_with_its_bound(
 ) -> None:
     (duration,) = durations(text)
     assert duration.days == pytest.approx(days)
+
+
+@pytest.mark.parametrize("text", ["today is 420 mg", "okay, give it", "a day or two", "x3 lesions"])
+def test_a_number_word_inside_another_word_is_no_duration(text: str) -> None:
+    """'tod-a-y' is not 'a y(ear)': a quantity starts a word."""
+    assert [d.text for d in durations(text)] == (["a day"] if text.startswith("a day") else [])
