@@ -68,8 +68,12 @@ def citation_support(text: str, snippets: dict[int, str]) -> tuple[int, int]:
     return good, total
 
 
-def number_grounding(text: str, snippets: dict[int, str]) -> tuple[int, int]:
-    """(grounded, total) numbers of cited sentences found in their cited passages."""
+def number_grounding(
+    text: str, snippets: dict[int, str], patient: frozenset[str] = frozenset()
+) -> tuple[int, int]:
+    """(grounded, total) numbers of cited sentences found in their cited passages; `patient`
+    numbers (the patient's weight, BSA, and the doses computed from them, as the review's
+    arithmetic derives them) need no passage."""
     good = total = 0
     for sentence in parse_answer(text):
         if not sentence.citations:
@@ -79,7 +83,7 @@ def number_grounding(text: str, snippets: dict[int, str]) -> tuple[int, int]:
         }
         for number in numbers_in(sentence.claim):
             total += 1
-            good += number in available
+            good += number in available or number in patient
     return good, total
 
 

@@ -16,6 +16,7 @@ from assistant.understand.conversation import Turn
 from evals import metrics as m
 from evals.baselines import Baseline
 from evals.suites import AdversarialCase, GoldenCase, Suites
+from guardrails.arithmetic import derived_numbers
 from ingest.pipeline import Progress, SilentProgress
 
 K_VALUES = (1, 3, 5, 10)
@@ -74,7 +75,13 @@ def _golden(cairn: Cairn, case: GoldenCase, baselines: Sequence[Baseline]) -> di
     forbidden = [p.pattern for p in case.must_not_state if p.search(body)]
     snippets = {c.n: c.snippet for c in answer.citations}
     supported, cited = m.citation_support(answer.text.split("**References**")[0], snippets)
-    grounded, numbers = m.number_grounding(answer.text.split("**References**")[0], snippets)
+    body_cited = answer.text.split("**References**")[0]
+    context = cairn.context_of(case.question, history, case.context)
+    rules = cairn.rules
+    patient = derived_numbers(
+        context, rules.doses, f"{case.question}\n{body_cited}", rules.facts.measured
+    )
+    grounded, numbers = m.number_grounding(body_cited, snippets, patient)
     markers = len(answer.citations) + len(answer.invalid_markers)
     says_not_covered = not answer.covered or bool(answer.uncovered_topics)
     lead = m.first_line(answer.text)

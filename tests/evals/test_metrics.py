@@ -92,6 +92,12 @@ def test_numbers_may_come_from_any_passage_the_sentence_cites() -> None:
     assert m.number_grounding("5.4 mg/kg gave 28.8 months [1, 2].", {1: LABEL, 2: TRIAL}) == (2, 2)
 
 
+def test_the_patients_own_numbers_need_no_passage() -> None:
+    text = "For this patient (62 kg): 5.4 mg/kg is 334.8 mg (5.4 mg/kg x 62 kg) [1]."
+    assert m.number_grounding(text, {1: LABEL}) == (2, 5)
+    assert m.number_grounding(text, {1: LABEL}, frozenset({"62", "334.8"})) == (5, 5)
+
+
 # --- summaries --------------------------------------------------------------------------------
 
 
