@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from guardrails.fields import LexiconId
+from guardrails.pathway_when import When
 from guardrails.schema import Strict, schema_problems
 
 __all__ = [
@@ -136,6 +137,14 @@ class Adjustment(_Rule):
     action: str
     partners: tuple[LexiconId, ...] = Field(
         (), description="drugs or regimens the adjustment applies with; omitted: any"
+    )
+    when: When = Field(
+        default_factory=dict,
+        description="the patient facts (rules/facts.yaml) under which the row applies to a "
+        "patient, as pathway conditions write them; with `taking`, both must hold",
+    )
+    taking: tuple[LexiconId, ...] = Field(
+        (), description="concomitant drugs, or classes whose members count, the row is for"
     )
 
 

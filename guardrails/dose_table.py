@@ -13,6 +13,7 @@ from typing import Any
 
 from guardrails.dose_file import SCHEDULES, BodySize, DoseEntry, DoseFile, parse_days
 from guardrails.dose_rules import Adjustment, Administration, Missed, Modification
+from guardrails.facts import FactSchema
 from guardrails.lexicon import Lexicon
 from guardrails.schema import duplicates, parse
 from guardrails.yamlio import read_yaml
@@ -108,19 +109,24 @@ class DoseTable:
     adjustments: tuple[Adjustment, ...] = ()
 
     @classmethod
-    def load(cls, path: Path, lexicon: Lexicon) -> DoseTable:
+    def load(cls, path: Path, lexicon: Lexicon, facts: FactSchema | None = None) -> DoseTable:
         data, text = read_yaml(path)
-        return cls.from_data(data, lexicon, str(path), text)
+        return cls.from_data(data, lexicon, str(path), text, facts)
 
     @classmethod
     def from_data(
-        cls, data: Any, lexicon: Lexicon, origin: str = "doses.yaml", text: str | None = None
+        cls,
+        data: Any,
+        lexicon: Lexicon,
+        origin: str = "doses.yaml",
+        text: str | None = None,
+        facts: FactSchema | None = None,
     ) -> DoseTable:
-        """The table; RulesError naming the file, entry and field of every problem."""
+        """The table; RulesError naming the file, entry and field of every problem. An
+        adjustment's `when` keys are checked against `facts` (not checked without it)."""
         issues = duplicates(data, "doses") + duplicates(data, "modifications", "adjustments")
-        spec = parse(
-            DoseFile, data, origin, context={"lexicon": lexicon.concepts}, text=text, issues=issues
-        )
+        context = {"lexicon": lexicon.concepts, "facts": facts}
+        spec = parse(DoseFile, data, origin, context=context, text=text, issues=issues)
         rows = tuple(_row(entry) for entry in spec.doses)
         return cls(rows, spec.plausible_body, spec.modifications, spec.adjustments)
 

@@ -46,7 +46,7 @@ class RuleBook:
         except RulesError as exc:
             problems.extend(exc.problems)
         try:
-            doses = DoseTable.load(folder / "doses.yaml", lexicon)
+            doses = DoseTable.load(folder / "doses.yaml", lexicon, facts if facts_valid else None)
         except RulesError as exc:
             problems.extend(exc.problems)
         try:

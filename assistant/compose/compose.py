@@ -5,9 +5,11 @@ sentences, the dose facets) are first merged where they make the same claim: one
 kept, with the citations of all. Then the statement that answers the decision asked opens the
 answer on its own line: for a yes/no question "Yes: ...", "No: ..." or "The sources differ: ...
 ; ..." when a statement (or two, from different sources) decides it (`decision.py`), else the
-pathway's lead for a choice of regimen, else the statement of the role asked that holds most of
-the question's words. The rest follows under the headings of the question's intent (guideline,
-dose, evidence, cautions). Urgent notices stay above everything.
+pathway's lead for a choice of regimen, else Cairn's line on this patient's own dose or
+condition (an adjustment row the question meets, the dose in mg for the patient's size), else
+the statement of the role asked that holds most of the question's words. The rest follows
+under the headings of the question's intent (guideline, dose, evidence, cautions). Urgent
+notices stay above everything.
 
     text = compose_answer(statements, Layout(order, decision), lexicon, question_terms)
 """
@@ -39,6 +41,7 @@ class Statement:
     sources: frozenset[str]  # the source ids of the passages it cites
     claims: tuple[ClaimContent, ...]  # what it says, whole and by clause (`claims.py`)
     own: bool = False  # Cairn's own statement (a notice or the pathway's lead), not quoted
+    patient: bool = False  # Cairn's line on this patient's own dose or condition
 
     def cited(self) -> str:
         return cite(self.text, self.numbers)
@@ -54,7 +57,9 @@ def statements_of(
     sentences (heading, text, passage numbers), each read for merging and ordering."""
     tokenizer, cues = reader
 
-    def read(text: str, numbers: Sequence[int], heading: str, own: bool) -> Statement:
+    def read(
+        text: str, numbers: Sequence[int], heading: str, own: bool, patient: bool = False
+    ) -> Statement:
         sources = {e.source.id for n in numbers if (e := request.numbered(n)) is not None}
         return Statement(
             text,
@@ -65,11 +70,12 @@ def statements_of(
             frozenset(sources),
             read_claims(text, tokenizer),
             own,
+            patient,
         )
 
     return [
         *(read(line.text, line.numbers, URGENT, True) for line in request.notices),
-        *(read(line.text, line.numbers, lead_heading, True) for line in request.lead),
+        *(read(line.text, line.numbers, lead_heading, True, line.patient) for line in request.lead),
         *(read(text, numbers, heading, False) for heading, text, numbers in quoted),
     ]
 
@@ -228,6 +234,9 @@ def _opening(
         return set(chosen), f"{answer}: {statements[chosen[0]].cited()}"
     if lead and layout.choice:
         return {lead[0]}, statements[lead[0]].cited()
+    patient = [i for i in lead if statements[i].patient]
+    if patient:  # "Child-Pugh C, starting dose?": the row for this patient answers it
+        return {patient[0]}, statements[patient[0]].cited()
     asked = [i for i in ranked if statements[i].roles & layout.decision.roles]
     best = (asked or lead or ranked)[0]
     return {best}, statements[best].cited()

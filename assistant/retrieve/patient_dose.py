@@ -61,7 +61,7 @@ def add_patient_doses(
                 plan, retriever, text, row.sources
             )
             if numbers:
-                plan.lead.append(Line(text, numbers))
+                plan.lead.append(Line(text, numbers, patient=True))
 
 
 def _doses(

@@ -20,6 +20,7 @@ class Line:
 
     text: str
     numbers: tuple[int, ...]
+    patient: bool = False  # about this patient's own dose or condition: opens a dose answer
 
 
 @dataclass(frozen=True)

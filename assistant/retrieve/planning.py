@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from assistant.retrieve.adjustment_lines import add_adjustment_lines
 from assistant.retrieve.backing import add_asked_dose_facets, add_dose_facets, add_lead, backing_for
 from assistant.retrieve.patient_dose import add_patient_doses
 from assistant.retrieve.plan import Line, Plan
@@ -57,6 +58,7 @@ def make_plan(
     if recommendation is not None and primary in (Intent.TREATMENT, Intent.GENERAL):
         add_lead(plan, recommendation, analysis.context, retriever, rules)
         add_dose_facets(plan, analysis, recommendation, retriever, rules)
+    add_adjustment_lines(plan, analysis, retriever, rules)
     add_patient_doses(plan, analysis, retriever, rules)
     if Intent.TRIAL in analysis.intents and not analysis.named(ConceptKind.TRIAL):
         add_trial_results(plan, retriever, analysis.question)
