@@ -6,7 +6,9 @@ or renal impairment, an interacting drug), against `adjustments` in doses.yaml.
 
 When the question or a sentence meets an adjustment's condition (`dose_conditions.py`) and the
 adjustment's action names doses (or a percentage of the dose), an answer that gives the drug's
-dose in that unit and never the adjusted one is blocked.
+dose in that unit and never the adjusted one is blocked. A row whose `taking` drugs the question
+or sentence names (a member of its class: "carbamazepine") is met as well; one whose `when` the
+patient's stated facts contradict (another Child-Pugh class, a clearance outside its range) is not.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from guardrails.dose_rules import Adjustment
 from guardrails.dose_table import DoseTable
 from guardrails.lexicon import Lexicon
 from guardrails.measures import Measures
-from guardrails.records import Finding
+from guardrails.pathway import holds
+from guardrails.records import FactStatus, Finding, PatientContext
 
 _DIGIT = re.compile(r"\d")  # a sentence without a number gives no dose (a cheap test first)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -46,16 +49,28 @@ def check_adjustments(
     lexicon: Lexicon,
     measures: Measures,
     mentions: Sequence[DoseMention] = (),
+    context: PatientContext | None = None,
 ) -> list[Finding]:
     """`mentions` (the review's dose mentions) give the drug of each amount in a sentence that
-    names several drugs: 'lapatinib with capecitabine is reduced to 1,000 mg'."""
+    names several drugs: 'lapatinib with capecitabine is reduced to 1,000 mg'. With the
+    patient's `context`, a row whose `when` the patient's stated facts contradict is not met,
+    whatever words it shares ('Child-Pugh B' is not the Child-Pugh A row's 'hepatic
+    impairment'), except in a sentence that states its own condition ('if ...': a quoted
+    rule, judged by its words)."""
     drugs = {a.drug for a in table.adjustments}
     stated: dict[str, list[tuple[AnswerSentence, list[Adjustment], set[Amount]]]] = {}
     read = list(discussed(sentences, asked, drugs, lexicon, measures, worth=_given))
     read += _shared(mentions, {id(s) for s, *_ in read}, drugs, asked, measures)
     for sentence, amounts, drug, situation in read:
-        met = [a for a in table.adjustments if a.drug == drug and situation.match(a.condition)]
-        met = _with_partner(met, _named(sentence.claim, asked, lexicon))
+        named = _named(sentence.claim, asked, lexicon)
+        met = [
+            a
+            for a in table.adjustments
+            if a.drug == drug and (situation.match(a.condition) or _taken(a, named, lexicon))
+        ]
+        met = _with_partner(met, named)
+        if context is not None and not situation.alone:  # a quoted rule ('if ...') is its own
+            met = [a for a in met if not _contradicted(a, context)]
         if met:
             stated.setdefault(drug, []).append((sentence, met, amounts))
     findings: list[Finding] = []
@@ -92,6 +107,25 @@ def _shared(
         situation = Situation.of(asked, sentence.claim, measures)
         found.append((sentence, {(m.amount, m.unit)}, m.drug, situation))
     return found
+
+
+def _taken(adjustment: Adjustment, named: set[str], lexicon: Lexicon) -> bool:
+    """The question or sentence names a drug of the row's `taking`, or a member of one of its
+    classes ('carbamazepine' for the strong CYP3A4 inducers)."""
+    for wanted in adjustment.taking:
+        concept = lexicon.get(wanted)
+        if wanted in named or (concept is not None and set(concept.members) & named):
+            return True
+    return False
+
+
+def _contradicted(adjustment: Adjustment, context: PatientContext) -> bool:
+    """A fact of the row's `when` that the patient's context states with another value."""
+    for key, expected in adjustment.when.items():
+        fact = context.fact(key)
+        if fact.status is FactStatus.STATED and not holds(fact, expected, context):
+            return True
+    return False
 
 
 def _named(claim: str, asked: Question, lexicon: Lexicon) -> set[str]:

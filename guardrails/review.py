@@ -53,7 +53,9 @@ def review(
         check_modifications(sentences, asked, rules.doses, rules.lexicon, rules.measures)
     )
     findings.extend(
-        check_adjustments(sentences, asked, rules.doses, rules.lexicon, rules.measures, mentions)
+        check_adjustments(
+            sentences, asked, rules.doses, rules.lexicon, rules.measures, mentions, context
+        )
     )
     findings.extend(check_levels(sentences, asked, rules.doses, rules.lexicon))
     products = rules.dose_vocabulary.products
