@@ -76,8 +76,10 @@ def check_adjustments(
     findings: list[Finding] = []
     for drug, said in stated.items():
         allowed = {x for _, met, _ in said for a in met for x in _amounts(a.action)}
-        if any(amounts & allowed for _, _, amounts in said):
-            continue  # the answer gives the adjusted dose somewhere
+        if any(amounts & allowed for _, _, amounts in said) or any(
+            m.drug == drug and (m.amount, m.unit) in allowed for m in mentions
+        ):
+            continue  # the answer gives the adjusted dose somewhere, alone or beside partners
         units = {u for _, u in allowed}
         for sentence, met, amounts in said:
             wrong = sorted(a for a in amounts if a[1] in units)

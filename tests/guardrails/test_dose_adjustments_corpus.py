@@ -100,6 +100,14 @@ def test_a_dose_kept_in_severe_hepatic_impairment_is_judged(
             "give eribulin 1.1 mg/m2 on days 1 and 8 [1].",
             [],
         ),
+        # the adjusted dose given beside its partners counts: the standard dose quoted is no error
+        (
+            "On carbamazepine, lapatinib dose?",
+            "Lapatinib with letrozole is given at 1,500 mg once daily [1]. With carbamazepine, "
+            "lapatinib is avoided; if unavoidable it is titrated up to 4,500 mg once daily with "
+            "capecitabine or 5,500 mg once daily with letrozole [1].",
+            [],
+        ),
         # a quoted rule for another class is judged by its own words, not the patient's class
         (
             "Eribulin, Child-Pugh A. Dose?",
