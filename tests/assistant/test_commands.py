@@ -140,7 +140,7 @@ def test_sources_lists_the_indexed_sources(
         "widget-guideline-2019": 1,
         "widget-guideline-2024": 2,
         "zorba-trial": 5,
-        "zorbatinib-label": 3,
+        "zorbatinib-label": 4,
     }
 
 
